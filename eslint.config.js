@@ -6,7 +6,15 @@ const nodeBuiltins = require('node:module').builtinModules.flatMap((m) => [m, `n
 
 module.exports = tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'web/dist/', 'bench/**/out/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.data/',
+      '.tools/',
+      'coverage/',
+      'web/dist/',
+      'bench/**/out/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -17,13 +25,25 @@ module.exports = tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -33,7 +53,19 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['../db/*', '../workflows/*', '../activities/*', '../api/*', '../ops/*', 'pg', 'kysely', '@temporalio/*', '@nestjs/*'] },
+        {
+          patterns: [
+            '../db/*',
+            '../workflows/*',
+            '../activities/*',
+            '../api/*',
+            '../ops/*',
+            'pg',
+            'kysely',
+            '@temporalio/*',
+            '@nestjs/*',
+          ],
+        },
       ],
     },
   },
@@ -47,8 +79,25 @@ module.exports = tseslint.config(
         {
           paths: nodeBuiltins,
           patterns: [
-            { group: ['../db/*', '../api/*', '../ops/*', 'pg', 'kysely', '@nestjs/*', '@temporalio/client', '@temporalio/worker', '@anthropic-ai/*'], message: 'workflows import only contracts, @temporalio/workflow and activity types' },
-            { group: ['../activities/*'], message: 'import activities with `import type` only', allowTypeImports: true },
+            {
+              group: [
+                '../db/*',
+                '../api/*',
+                '../ops/*',
+                'pg',
+                'kysely',
+                '@nestjs/*',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@anthropic-ai/*',
+              ],
+              message: 'workflows import only contracts, @temporalio/workflow and activity types',
+            },
+            {
+              group: ['../activities/*'],
+              message: 'import activities with `import type` only',
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -59,7 +108,10 @@ module.exports = tseslint.config(
     files: ['activities/**/*.ts', 'api/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'pg', message: 'reach data through db/' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'pg', message: 'reach data through db/' }] },
+      ],
     },
   },
   {

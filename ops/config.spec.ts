@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'claimflow',
+      port: 7233,
+      uiPort: 8233,
+    });
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+  });
+
+  it('names every bad variable in one line', () => {
+    expect(() =>
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'not a url', REVIEW_TIMEOUT: 'soon' }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'not a url', REVIEW_TIMEOUT: 'soon' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/PORT: .*\(got "abc"\)/);
+      expect(message).toMatch(/DATABASE_URL/);
+      expect(message).toMatch(/REVIEW_TIMEOUT/);
+    }
+  });
+
+  it('never echoes a secret value in its error', () => {
+    expect(() => loadConfig({ CLAIMFLOW_MASTER_KEY: 'c2VjcmV0LXRvby1zaG9ydA==' })).toThrow(
+      /CLAIMFLOW_MASTER_KEY/,
+    );
+    try {
+      loadConfig({ CLAIMFLOW_MASTER_KEY: 'c2VjcmV0LXRvby1zaG9ydA==' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('c2VjcmV0');
+    }
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig({ TEMPORAL_PORT: '70000' })).toThrow(/TEMPORAL_PORT/);
+  });
+});

@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at boot from the environment. A bad value stops
+ * start-up with one line naming every offending variable (never its value when
+ * it is a secret).
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = z.url().optional();
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 500ms, 30s, 15m, 2h or 7d');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  CLAIMFLOW_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: optionalUrl,
+  APP_DATABASE_URL: optionalUrl,
+  APP_DATABASE_PASSWORD: z.string().min(1).default('claimflow_app_dev'),
+  PG_PORT: port.default(54329),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('claimflow'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('claimflow'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  CLAIMFLOW_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  REVIEW_TIMEOUT: duration.default('30d'),
+});
+
+const SECRETS = new Set(['CLAIMFLOW_MASTER_KEY', 'ANTHROPIC_API_KEY', 'APP_DATABASE_PASSWORD']);
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  rootDir: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  database: {
+    /** Owner/admin connection for migrations; undefined means embedded PostgreSQL. */
+    url: string | undefined;
+    appUrl: string | undefined;
+    appPassword: string;
+    embeddedPort: number;
+  };
+  temporal: {
+    /** Undefined means the local dev server that claimflow starts. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    port: number;
+    uiPort: number;
+  };
+  masterKey: string | undefined;
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  otlpEndpoint: string | undefined;
+  reviewTimeout: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const got = SECRETS.has(name) || env[name] === undefined ? '' : ` (got "${env[name]}")`;
+      return `${name}: ${issue.message}${got}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const rootDir =
+    env.CLAIMFLOW_ROOT ??
+    path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+  return {
+    env: e.NODE_ENV,
+    rootDir,
+    dataDir: path.resolve(rootDir, e.CLAIMFLOW_DATA_DIR ?? '.data'),
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      appUrl: e.APP_DATABASE_URL,
+      appPassword: e.APP_DATABASE_PASSWORD,
+      embeddedPort: e.PG_PORT,
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    masterKey: e.CLAIMFLOW_MASTER_KEY,
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    reviewTimeout: e.REVIEW_TIMEOUT,
+  };
+}

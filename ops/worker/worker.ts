@@ -1,0 +1,38 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createIngestActivities } from '../../activities/ingest.activities';
+import type { Config } from '../config';
+import type { Runtime } from '../runtime';
+
+export interface WorkerHandle {
+  worker: Worker;
+  connection: NativeConnection;
+}
+
+/** One worker process runs every workflow and activity type on the task queue. */
+export async function createWorker(
+  config: Config,
+  runtime: Runtime,
+  opts: { taskQueue?: string; workflowBundlePath?: string } = {},
+): Promise<WorkerHandle> {
+  const connection = await NativeConnection.connect({
+    address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
+  });
+  const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> =
+    opts.workflowBundlePath
+      ? { workflowBundle: { codePath: opts.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../../workflows') };
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
+    ...workflowSource,
+    activities: {
+      ...createIngestActivities({
+        db: runtime.db,
+        cipher: runtime.cipher,
+        reviewTimeout: config.reviewTimeout,
+      }),
+    },
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sql } from 'kysely';
+import {
+  claimWorkflowId,
+  getClaimState,
+  ingestWorkflowId,
+  submitReview,
+} from '../workflows/contracts';
+import { eventually, FIXTURES, startStack, type TestStack } from './harness';
+
+const PROFEE = path.join(FIXTURES, 'tastypackets-x12-parser/profee.edi');
+
+async function upload(stack: TestStack, tenantId: string, file: string) {
+  const form = new FormData();
+  form.append('file', new Blob([fs.readFileSync(file)]), path.basename(file));
+  const res = await fetch(`${stack.baseUrl}/remittances`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-tenant-id': tenantId },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('walking skeleton: an 835 uploaded through the API becomes claim workflows', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ api: true });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('ingests a fixture, starts one lifecycle per claim to work, answers its state, and ignores a re-upload', async () => {
+    const tenant = await stack.newTenant();
+    const first = await upload(stack, tenant.id, PROFEE);
+    expect(first.status).toBe(202);
+    expect(first.body.duplicate).toBe(false);
+    const fileId = first.body.id as string;
+
+    const processed = await eventually('remittance processed', async () => {
+      const res = await fetch(`${stack.baseUrl}/remittances/${fileId}`, {
+        headers: { 'x-tenant-id': tenant.id },
+      });
+      const body = (await res.json()) as { status: string; claimCount: number };
+      return body.status === 'processed' ? body : undefined;
+    });
+    // profee.edi holds three claims: one paid in full, one paid 0.00, one paid 11.50 of 34.25.
+    expect(processed.claimCount).toBe(3);
+
+    const claims = await stack.ownerDb
+      .selectFrom('claims')
+      .select(['id', 'charge_cents', 'paid_cents', 'workflow_id'])
+      .where('remittance_file_id', '=', fileId)
+      .orderBy('charge_cents')
+      .execute();
+    expect(claims.map((c) => [c.charge_cents, c.paid_cents])).toEqual(
+      expect.arrayContaining([
+        ['3425', '3425'],
+        ['3400', '0'],
+        ['3425', '1150'],
+      ]),
+    );
+    const toWork = claims.filter((c) => BigInt(c.paid_cents) < BigInt(c.charge_cents));
+    expect(toWork).toHaveLength(2);
+    for (const claim of toWork) {
+      expect(claim.workflow_id).toBe(claimWorkflowId(claim.id));
+      const state = await eventually('lifecycle started', () =>
+        stack.temporal.workflow.getHandle(claimWorkflowId(claim.id)).query(getClaimState),
+      );
+      expect(state).toMatchObject({ claimId: claim.id, state: 'awaiting_review' });
+      const viaApi = await fetch(`${stack.baseUrl}/claims/${claim.id}/state`, {
+        headers: { 'x-tenant-id': tenant.id },
+      });
+      expect(viaApi.status).toBe(200);
+      expect(((await viaApi.json()) as { state: string }).state).toBe('awaiting_review');
+    }
+    const paid = claims.find((c) => c.paid_cents === c.charge_cents)!;
+    expect(paid.workflow_id).toBeNull();
+
+    const again = await upload(stack, tenant.id, PROFEE);
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ id: fileId, duplicate: true });
+    const { count } = await stack.temporal.workflow.count(
+      `WorkflowId = '${ingestWorkflowId(fileId)}'`,
+    );
+    expect(count).toBe(1);
+    const stored = await stack.ownerDb
+      .selectFrom('claims')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('remittance_file_id', '=', fileId)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(3);
+
+    // The person's decision goes through the workflow Update and closes the skeleton lifecycle.
+    const handle = stack.temporal.workflow.getHandle(claimWorkflowId(toWork[0]!.id));
+    const after = await handle.executeUpdate(submitReview, {
+      args: [{ decision: 'approve', reviewer: 'user-1' }],
+    });
+    expect(after.state).toBe('approved');
+    await expect(
+      stack.temporal.workflow
+        .getHandle(claimWorkflowId(toWork[1]!.id))
+        .executeUpdate(submitReview, { args: [{ decision: 'reject', reviewer: 'user-1' }] }),
+    ).rejects.toThrow(/needs a reason/);
+  });
+
+  it("answers 404 for another tenant's remittance and claim", async () => {
+    const a = await stack.newTenant();
+    const b = await stack.newTenant();
+    const { body } = await upload(stack, a.id, path.join(FIXTURES, 'pyx12/835_mult_loops.txt'));
+    const res = await fetch(`${stack.baseUrl}/remittances/${body.id as string}`, {
+      headers: { 'x-tenant-id': b.id },
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'remittance not found' },
+    });
+  });
+
+  it('rejects an upload without a file with the field named', async () => {
+    const tenant = await stack.newTenant();
+    const res = await fetch(`${stack.baseUrl}/remittances`, {
+      method: 'POST',
+      body: new FormData(),
+      headers: { 'x-tenant-id': tenant.id },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', field: 'file' } });
+  });
+
+  it('reports database and Temporal health and serves the OpenAPI document and web page', async () => {
+    const health = await fetch(`${stack.baseUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: { ok: true },
+      temporal: { ok: true },
+    });
+    const doc = (await (await fetch(`${stack.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/remittances',
+        '/remittances/{id}',
+        '/claims/{id}/state',
+        '/health',
+      ]),
+    );
+    const page = await fetch(`${stack.baseUrl}/`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<h1>claimflow</h1>');
+  });
+});
