@@ -25,12 +25,15 @@ cf_ensure_node() {
   [ "$(cf_node_major)" -ge "$CF_NODE_MAJOR" ] || cf_die "Node ${CF_NODE_MAJOR} did not install into .tools/node"
 }
 
-# npm ci when the lock file changed since the last install.
+# Install from the lock file when it changed since the last install. `npm install`
+# rather than `npm ci`: npm ci rejects a lock that (rightly) omits other platforms'
+# optional binaries (@swc/core-darwin-*, ...), and with an in-sync lock both install
+# the same tree.
 cf_ensure_deps() {
   local stamp="$CLAIMFLOW_ROOT/node_modules/.claimflow-lock"
   if [ -f "$stamp" ] && cmp -s "$stamp" "$CLAIMFLOW_ROOT/package-lock.json"; then return 0; fi
   cf_say "installing npm packages"
-  (cd "$CLAIMFLOW_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || cf_die "npm ci failed (see above)"
+  (cd "$CLAIMFLOW_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2) || cf_die "npm install failed (see above)"
   cp "$CLAIMFLOW_ROOT/package-lock.json" "$stamp"
 }
 

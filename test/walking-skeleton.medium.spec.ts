@@ -102,7 +102,7 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
       stack.temporal.workflow
         .getHandle(claimWorkflowId(toWork[1]!.id))
         .executeUpdate(submitReview, { args: [{ decision: 'reject', reviewer: 'user-1' }] }),
-    ).rejects.toThrow(/needs a reason/);
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/needs a reason/) } });
   });
 
   it("answers 404 for another tenant's remittance and claim", async () => {

@@ -1,4 +1,10 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createIngestActivities } from '../../activities/ingest.activities';
 import type { Config } from '../config';
 import type { Runtime } from '../runtime';
@@ -8,12 +14,32 @@ export interface WorkerHandle {
   connection: NativeConnection;
 }
 
+const SDK_LEVELS = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  silent: 'ERROR',
+} as const;
+let runtimeInstalled = false;
+
+/** The SDK's runtime is process-wide and can be configured once, before the first worker. */
+function installRuntime(config: Config): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level =
+    config.env === 'test' && config.logLevel === 'info' ? 'WARN' : SDK_LEVELS[config.logLevel];
+  Runtime.install({ logger: new DefaultLogger(level) });
+}
+
 /** One worker process runs every workflow and activity type on the task queue. */
 export async function createWorker(
   config: Config,
   runtime: Runtime,
   opts: { taskQueue?: string; workflowBundlePath?: string } = {},
 ): Promise<WorkerHandle> {
+  installRuntime(config);
   const connection = await NativeConnection.connect({
     address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
   });
