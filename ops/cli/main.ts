@@ -2,11 +2,13 @@ import { x12Command } from '../../x12/cli';
 import { loadConfig, type Config } from '../config';
 import { UsageError, type Command, type CommandContext } from './command';
 import { reportFatal } from './report';
+import { securityCommands } from './security.commands';
 import { stackCommands } from './stack.commands';
 
 /** Every command module registers here; the longest matching name wins. */
 const commands: Command[] = [
   ...stackCommands,
+  ...securityCommands,
   {
     name: 'x12',
     usage: 'x12 parse <file|-> [--strict] | x12 validate <file>',

@@ -84,16 +84,32 @@ export function buildTemporalCli(config: Config, log: (line: string) => void): s
   return binary;
 }
 
-async function namespaceReady(address: string, namespace: string): Promise<boolean> {
-  let connection: Connection | undefined;
+/** Bounded: a port held by something that does not speak gRPC would otherwise hang the client. */
+async function namespaceReady(
+  address: string,
+  namespace: string,
+  timeoutMs = 3000,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (async () => {
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.describeNamespace({ namespace });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  })();
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
   try {
-    connection = await Connection.connect({ address, connectTimeout: 1000 });
-    await connection.workflowService.describeNamespace({ namespace });
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([attempt, timeout]);
   } finally {
-    await connection?.close().catch(() => undefined);
+    clearTimeout(timer);
   }
 }
 

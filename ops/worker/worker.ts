@@ -1,7 +1,7 @@
 import {
   DefaultLogger,
   NativeConnection,
-  Runtime,
+  Runtime as SdkRuntime,
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
@@ -30,7 +30,7 @@ function installRuntime(config: Config): void {
   runtimeInstalled = true;
   const level =
     config.env === 'test' && config.logLevel === 'info' ? 'WARN' : SDK_LEVELS[config.logLevel];
-  Runtime.install({ logger: new DefaultLogger(level) });
+  SdkRuntime.install({ logger: new DefaultLogger(level) });
 }
 
 /** One worker process runs every workflow and activity type on the task queue. */
