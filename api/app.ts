@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../ops/config';
 import type { Runtime } from '../ops/runtime';
+import { createDataConverter } from '../ops/temporal/data-converter';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './error.filter';
 
@@ -17,7 +18,14 @@ export async function connectTemporal(
   const connection = await Connection.connect({
     address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
   });
-  return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
+  return {
+    client: new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: createDataConverter(config),
+    }),
+    connection,
+  };
 }
 
 /** Builds the API on given dependencies; main.ts and the tests share it. */

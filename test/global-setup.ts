@@ -27,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = path.join(runDir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: require.resolve('../workflows/failure-converter'),
     logger: {
       trace: () => undefined,
       debug: () => undefined,

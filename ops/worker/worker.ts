@@ -8,6 +8,7 @@ import {
 import { createIngestActivities } from '../../activities/ingest.activities';
 import type { Config } from '../config';
 import type { Runtime } from '../runtime';
+import { createDataConverter } from '../temporal/data-converter';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -52,6 +53,8 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
     ...workflowSource,
+    // With a prebuilt bundle the workflow side's converter is inside it; activities load it here.
+    dataConverter: createDataConverter(config),
     activities: {
       ...createIngestActivities({
         db: runtime.db,
