@@ -40,6 +40,10 @@ describe('loadConfig', () => {
     }
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ANTHROPIC_API_KEY: '', PORT: '' })).toMatchObject({ port: 3000, anthropic: { apiKey: undefined } });
+  });
+
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ TEMPORAL_PORT: '70000' })).toThrow(/TEMPORAL_PORT/);
   });

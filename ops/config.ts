@@ -34,6 +34,14 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REVIEW_TIMEOUT: duration.default('30d'),
+  REVIEW_REMINDER_EVERY: duration.default('2d'),
+  REVIEW_ESCALATE_AFTER: duration.default('5d'),
+  FOLLOW_UP_EVERY: duration.default('30d'),
+  FOLLOW_UP_LIMIT: z.coerce.number().int().min(0).max(50).default(3),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  AI_TIMEOUT: duration.default('60s'),
+  PAYER_OUTBOX_DIR: z.string().min(1).optional(),
+  PAYER_ENDPOINT: optionalUrl,
 });
 
 const SECRETS = new Set(['CLAIMFLOW_MASTER_KEY', 'ANTHROPIC_API_KEY', 'APP_DATABASE_PASSWORD']);
@@ -64,16 +72,25 @@ export interface Config {
     uiPort: number;
   };
   masterKey: string | undefined;
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeout: string };
   otlpEndpoint: string | undefined;
-  reviewTimeout: string;
+  timers: {
+    reviewTimeout: string;
+    reviewReminderEvery: string;
+    reviewEscalateAfter: string;
+    followUpEvery: string;
+    followUpLimit: number;
+  };
+  payer: { outboxDir: string; endpoint: string | undefined };
 }
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means unset (compose files and shells produce them).
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -109,8 +126,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
     },
     masterKey: e.CLAIMFLOW_MASTER_KEY,
-    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL, timeout: e.AI_TIMEOUT },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
-    reviewTimeout: e.REVIEW_TIMEOUT,
+    timers: {
+      reviewTimeout: e.REVIEW_TIMEOUT,
+      reviewReminderEvery: e.REVIEW_REMINDER_EVERY,
+      reviewEscalateAfter: e.REVIEW_ESCALATE_AFTER,
+      followUpEvery: e.FOLLOW_UP_EVERY,
+      followUpLimit: e.FOLLOW_UP_LIMIT,
+    },
+    payer: { outboxDir: path.resolve(rootDir, e.PAYER_OUTBOX_DIR ?? path.join(e.CLAIMFLOW_DATA_DIR ?? '.data', 'outbox')), endpoint: e.PAYER_ENDPOINT },
   };
 }
