@@ -41,7 +41,10 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ ANTHROPIC_API_KEY: '', PORT: '' })).toMatchObject({ port: 3000, anthropic: { apiKey: undefined } });
+    expect(loadConfig({ ANTHROPIC_API_KEY: '', PORT: '' })).toMatchObject({
+      port: 3000,
+      anthropic: { apiKey: undefined },
+    });
   });
 
   it('rejects a port out of range', () => {

@@ -72,7 +72,12 @@ export interface Config {
     uiPort: number;
   };
   masterKey: string | undefined;
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeout: string };
+  anthropic: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    timeout: string;
+  };
   otlpEndpoint: string | undefined;
   timers: {
     reviewTimeout: string;
@@ -90,7 +95,9 @@ export class ConfigError extends Error {
 
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset (compose files and shells produce them).
-  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv;
+  const env = Object.fromEntries(
+    Object.entries(rawEnv).filter(([, v]) => v !== ''),
+  ) as NodeJS.ProcessEnv;
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -126,7 +133,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
     },
     masterKey: e.CLAIMFLOW_MASTER_KEY,
-    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL, timeout: e.AI_TIMEOUT },
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      model: e.ANTHROPIC_MODEL,
+      timeout: e.AI_TIMEOUT,
+    },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     timers: {
       reviewTimeout: e.REVIEW_TIMEOUT,
@@ -135,6 +147,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       followUpEvery: e.FOLLOW_UP_EVERY,
       followUpLimit: e.FOLLOW_UP_LIMIT,
     },
-    payer: { outboxDir: path.resolve(rootDir, e.PAYER_OUTBOX_DIR ?? path.join(e.CLAIMFLOW_DATA_DIR ?? '.data', 'outbox')), endpoint: e.PAYER_ENDPOINT },
+    payer: {
+      outboxDir: path.resolve(
+        rootDir,
+        e.PAYER_OUTBOX_DIR ?? path.join(e.CLAIMFLOW_DATA_DIR ?? '.data', 'outbox'),
+      ),
+      endpoint: e.PAYER_ENDPOINT,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Client, Connection } from '@temporalio/client';
@@ -20,6 +20,14 @@ function required(name: string): string {
   return v;
 }
 
+/**
+ * A fixed key for tests only (derived, never used outside tests) so recorded
+ * workflow histories stay decodable on any machine that replays them.
+ */
+export const TEST_MASTER_KEY = createHash('sha256')
+  .update('claimflow synthetic test key')
+  .digest('base64');
+
 /** The run's config: its own database, and a task queue of its own per stack. */
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({
@@ -29,6 +37,7 @@ export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
     TEMPORAL_ADDRESS: required('CLAIMFLOW_TEST_TEMPORAL_ADDRESS'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     REVIEW_TIMEOUT: '10m',
+    CLAIMFLOW_MASTER_KEY: TEST_MASTER_KEY,
     ...env,
   });
 }

@@ -26,8 +26,30 @@ describe('tenant isolation in the database', () => {
         AND (c.relname = 'tenants' OR EXISTS (
           SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
     `.execute(owner);
-    expect(rows.rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.rows.length).toBeGreaterThanOrEqual(20);
     expect(rows.rows.filter((r) => !r.enabled || !r.forced).map((r) => r.table)).toEqual([]);
+  });
+
+  it("has on every such table a policy on the unit of work's tenant, for reads and writes", async () => {
+    const rows = await sql<{ table: string }>`
+      SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind = 'r'
+        AND (c.relname = 'tenants' OR EXISTS (
+          SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
+        AND NOT EXISTS (
+          SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polcmd = '*' AND p.polpermissive
+            AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app_tenant_id()%'
+            AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE '%app_tenant_id()%')
+    `.execute(owner);
+    expect(rows.rows.map((r) => r.table)).toEqual([]);
+  });
+
+  it('has no SECURITY DEFINER function that runs as a role RLS does not bind', async () => {
+    const rows = await sql<{ fn: string }>`
+      SELECT p.proname AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      JOIN pg_roles r ON r.oid = p.proowner
+      WHERE n.nspname = 'public' AND p.prosecdef AND (r.rolsuper OR r.rolbypassrls)`.execute(owner);
+    expect(rows.rows).toEqual([]);
   });
 
   it('connects the application as a role that owns nothing and cannot bypass RLS', async () => {

@@ -1,59 +1,256 @@
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities/lifecycle.activities';
 import {
   getClaimState,
+  remittanceOutcome,
   submitReview,
   type ClaimLifecycleInput,
   type ClaimLifecycleState,
+  type ClaimOutcome,
   type ClaimState,
+  type RemittanceOutcome,
   type ReviewDecision,
 } from './contracts';
+import { durationMs } from './durations';
+import { validateReview } from './review-rules';
+
+// Database steps: quick, retried for long; a person may be waiting on them.
+const fast = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1s',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['NotFound', 'InvalidInput'],
+  },
+});
+// Model calls, PDF rendering and the payer: slower, backed off further.
+const slow = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['NotFound', 'InvalidInput', 'SubmissionRejected'],
+  },
+});
+
+const NO_APPEAL: Record<string, ClaimOutcome> = {
+  none: 'no_action',
+  bill_patient: 'patient_responsibility',
+  write_off: 'written_off',
+};
 
 /**
- * One denied or underpaid claim's durable life. This first shape waits for a
- * person's review; triage, analysis, appeal and outcome steps grow around it.
+ * One denied or underpaid claim's durable life: triage, analysis, a person's
+ * review, the appeal packet, submission and the payer's answer. Every step's
+ * I/O and audit event is an activity; this function only decides.
  */
 export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimLifecycleState> {
+  const { tenantId, claimId, timers } = input;
+  const workflowId = workflowInfo().workflowId;
   const state: ClaimLifecycleState = {
-    claimId: input.claimId,
-    state: 'awaiting_review',
-    history: [],
+    claimId,
+    state: 'triage',
+    history: [...(input.history ?? [])],
   };
-  const enter = (next: ClaimState) => {
+  let decision: ReviewDecision | undefined;
+  let outcome: RemittanceOutcome | undefined;
+
+  const enter = (next: ClaimState, note?: string) => {
     state.state = next;
-    // Date inside a workflow is the deterministic workflow clock, not the wall clock.
-    state.history.push({ state: next, at: new Date().toISOString() });
+    state.history.push({ state: next, at: new Date().toISOString(), ...(note ? { note } : {}) });
     upsertSearchAttributes({ ClaimState: [next] });
   };
-  enter('awaiting_review');
+  const close = async (
+    result: ClaimOutcome,
+    recoveredCents = 0,
+    sourceFileId?: string,
+  ): Promise<ClaimLifecycleState> => {
+    state.outcome = result;
+    state.recoveredCents = recoveredCents;
+    await fast.closeClaim({
+      tenantId,
+      claimId,
+      workflowId,
+      appealId: state.appealId,
+      outcome: result,
+      recoveredCents,
+      sourceFileId,
+    });
+    enter('closed', result);
+    return state;
+  };
 
-  let decision: ReviewDecision | undefined;
   setHandler(getClaimState, () => state);
+  setHandler(remittanceOutcome, (o) => {
+    outcome ??= o;
+  });
   setHandler(
     submitReview,
-    async (review) => {
-      decision = review;
-      // Answer with the state the decision led to, not the one it arrived in.
-      await condition(() => state.state !== 'awaiting_review');
+    async (d) => {
+      decision = d;
+      // Answer with what the decision led to, not the state it arrived in.
+      await condition(() => decision === undefined);
       return state;
     },
-    {
-      validator: (review) => {
-        if (state.state !== 'awaiting_review')
-          throw new Error(`claim is ${state.state}, not awaiting review`);
-        if (review.decision !== 'approve' && review.decision !== 'reject')
-          throw new Error('decision must be approve or reject');
-        if (review.decision === 'reject' && !review.reason?.trim())
-          throw new Error('a rejection needs a reason');
-        if (!review.reviewer) throw new Error('reviewer is required');
-      },
-    },
+    { validator: (d) => validateReview(d, state) },
   );
 
-  const decided = await condition(
-    () => decision !== undefined,
-    input.reviewTimeout as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`,
-  );
-  if (!decided || !decision) enter('review_missed');
-  else enter(decision.decision === 'approve' ? 'approved' : 'rejected');
-  return state;
+  enter('triage', input.level ? `next level: ${input.level}` : undefined);
+  const triage = await fast.triageClaim({
+    tenantId,
+    claimId,
+    workflowId,
+    level: input.level ?? null,
+  });
+  Object.assign(state, {
+    category: triage.category,
+    recommendedAction: triage.recommendedAction,
+    appealLevel: triage.appealLevel,
+    appealDeadline: triage.appealDeadline,
+    priority: triage.priority,
+  });
+  upsertSearchAttributes({ DenialCategory: [triage.category], PayerId: [triage.payerKey] });
+  if (NO_APPEAL[triage.recommendedAction]) return close(NO_APPEAL[triage.recommendedAction]!);
+
+  enter('analysis');
+  const analysis = await slow.analyzeDenial({ tenantId, claimId, workflowId });
+  state.analysis = {
+    source: analysis.source,
+    label: analysis.label,
+    fallbackReason: analysis.fallbackReason,
+  };
+  state.category = analysis.category;
+  state.recommendedAction = analysis.recommendedAction;
+  if (NO_APPEAL[analysis.recommendedAction]) return close(NO_APPEAL[analysis.recommendedAction]!);
+
+  enter('drafting');
+  const { appealId } = await slow.draftAppeal({
+    tenantId,
+    claimId,
+    workflowId,
+    level: triage.appealLevel,
+  });
+  state.appealId = appealId;
+
+  const task = await fast.openReviewTask({
+    tenantId,
+    claimId,
+    workflowId,
+    appealId,
+    deadline: triage.appealDeadline,
+    reviewTimeout: timers.reviewTimeout,
+  });
+  // Only once the task exists can a person act on it.
+  enter('awaiting_review');
+  state.reviewTaskId = task.taskId;
+  state.assignedTo = null;
+  const reviewEnds = Date.now() + task.waitMs;
+  const reviewStarted = Date.now();
+  let escalated = false;
+  for (;;) {
+    const remaining = reviewEnds - Date.now();
+    if (remaining <= 0) {
+      await fast.expireReviewTask({ tenantId, claimId, taskId: task.taskId });
+      return close('review_missed');
+    }
+    const got = await condition(
+      () => decision !== undefined,
+      Math.min(remaining, durationMs(timers.reviewReminderEvery)),
+    );
+    if (!got) {
+      if (reviewEnds - Date.now() <= 0) continue;
+      const escalate: boolean =
+        !escalated && Date.now() - reviewStarted >= durationMs(timers.reviewEscalateAfter);
+      escalated ||= escalate;
+      await fast.remindReview({ tenantId, claimId, taskId: task.taskId, escalate });
+      continue;
+    }
+    const d = decision!;
+    await fast.recordReviewDecision({
+      tenantId,
+      claimId,
+      taskId: task.taskId,
+      appealId,
+      decision: d,
+    });
+    if (d.decision === 'reassign') {
+      state.assignedTo = d.assignTo;
+      decision = undefined;
+      continue;
+    }
+    if (d.decision === 'reject') {
+      const closed = await close('rejected_by_reviewer');
+      decision = undefined;
+      return closed;
+    }
+    enter('preparing_packet', d.decision === 'edit' ? 'letter edited by reviewer' : undefined);
+    decision = undefined;
+    break;
+  }
+
+  await slow.renderPacket({ tenantId, claimId, appealId });
+
+  enter('submitting');
+  // A saga: each external effect registers how to undo it if a later step cannot finish.
+  const compensations: (() => Promise<void>)[] = [];
+  try {
+    const submission = await slow.submitAppeal({
+      tenantId,
+      claimId,
+      appealId,
+      idempotencyKey: `${claimId}:${triage.appealLevel ?? 'first'}`,
+    });
+    compensations.unshift(() =>
+      slow.withdrawSubmission({
+        tenantId,
+        claimId,
+        appealId,
+        submissionId: submission.submissionId,
+      }),
+    );
+    await fast.markSubmitted({
+      tenantId,
+      claimId,
+      appealId,
+      submissionId: submission.submissionId,
+    });
+    state.submission = { id: submission.submissionId, payerReference: submission.payerReference };
+  } catch (err) {
+    for (const undo of compensations) await undo();
+    throw err;
+  }
+
+  enter('awaiting_outcome');
+  for (let attempt = 1; attempt <= timers.followUpLimit && !outcome; attempt++) {
+    if (await condition(() => outcome !== undefined, durationMs(timers.followUpEvery))) break;
+    await fast.recordFollowUp({ tenantId, claimId, appealId, attempt });
+  }
+  if (!outcome) return close('written_off');
+
+  const judged = await fast.judgeOutcome({
+    tenantId,
+    claimId,
+    appealId,
+    outcome,
+    level: triage.appealLevel,
+  });
+  if (judged.result !== 'upheld' || !judged.nextLevel)
+    return close(judged.result, judged.recoveredCents, outcome.fileId);
+  state.nextLevelOffered = judged.nextLevel;
+  await close('upheld', 0, outcome.fileId);
+  // The next level is a fresh review cycle under the same workflow id.
+  return continueAsNew<typeof claimLifecycle>({
+    ...input,
+    level: judged.nextLevel,
+    history: state.history,
+  });
 }

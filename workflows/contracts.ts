@@ -1,12 +1,15 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /**
- * Messages and inputs shared by workflows and their clients. Workflows carry
- * ids, never patient data.
+ * Messages and inputs shared by workflows, activities and clients. Workflows
+ * carry ids, codes and amounts, never patient data.
  */
 export interface IngestRemittanceInput {
   tenantId: string;
   fileId: string;
+  /** Continue-as-new carries where the last run stopped starting lifecycles. */
+  cursor?: string;
+  started?: number;
 }
 
 export interface IngestRemittanceResult {
@@ -14,32 +17,110 @@ export interface IngestRemittanceResult {
   status: 'processed' | 'quarantined';
   claims: number;
   lifecyclesStarted: number;
+  outcomesSignalled: number;
   quarantineReason?: string;
 }
+
+/** Every timer is a configurable duration so tests can run a claim's life in seconds. */
+export interface LifecycleTimers {
+  /** Upper bound on how long a review task waits; the appeal deadline bounds it too. */
+  reviewTimeout: string;
+  reviewReminderEvery: string;
+  reviewEscalateAfter: string;
+  followUpEvery: string;
+  followUpLimit: number;
+}
+
+export type AppealLevel =
+  | 'redetermination'
+  | 'reconsideration'
+  | 'alj_hearing'
+  | 'council_review'
+  | 'judicial_review'
+  | 'first_level'
+  | 'second_level'
+  | 'external_review';
 
 export interface ClaimLifecycleInput {
   tenantId: string;
   claimId: string;
-  /** How long a review task may wait for a person, e.g. "30d"; tests use seconds. */
-  reviewTimeout: string;
+  timers: LifecycleTimers;
+  /** Set when an upheld appeal continues at the next level. */
+  level?: AppealLevel;
+  history?: StateChange[];
 }
 
-export type ClaimState = 'awaiting_review' | 'approved' | 'rejected' | 'review_missed';
+export type ClaimState =
+  | 'triage'
+  | 'analysis'
+  | 'drafting'
+  | 'awaiting_review'
+  | 'preparing_packet'
+  | 'submitting'
+  | 'awaiting_outcome'
+  | 'closed';
+
+export type ClaimOutcome =
+  | 'overturned'
+  | 'partially_overturned'
+  | 'upheld'
+  | 'written_off'
+  | 'patient_responsibility'
+  | 'no_action'
+  | 'review_missed'
+  | 'rejected_by_reviewer';
+
+export interface StateChange {
+  state: ClaimState;
+  at: string;
+  note?: string;
+}
 
 export interface ClaimLifecycleState {
   claimId: string;
   state: ClaimState;
-  history: { state: ClaimState; at: string }[];
+  category?: string;
+  recommendedAction?: string;
+  appealLevel?: AppealLevel | null;
+  appealDeadline?: string | null;
+  priority?: { score: number; band: string };
+  analysis?: { source: string; label: string; fallbackReason: string | null };
+  reviewTaskId?: string;
+  assignedTo?: string | null;
+  appealId?: string;
+  submission?: { id: string; payerReference: string | null };
+  outcome?: ClaimOutcome;
+  recoveredCents?: number;
+  nextLevelOffered?: AppealLevel | null;
+  history: StateChange[];
 }
 
-export interface ReviewDecision {
-  decision: 'approve' | 'reject';
-  reason?: string;
-  reviewer: string;
+export type ReviewRole = 'appeal_specialist' | 'reviewer';
+
+/** Who acts: set by the API from the session, never from the request body. */
+export interface ReviewActor {
+  userId: string;
+  roles: string[];
+}
+
+export type ReviewDecision =
+  | { decision: 'approve'; actor: ReviewActor }
+  | { decision: 'edit'; actor: ReviewActor; letter: string }
+  | { decision: 'reject'; actor: ReviewActor; reason: string }
+  | { decision: 'reassign'; actor: ReviewActor; assignTo: string };
+
+/** A later 835 for the same claim, matched at ingestion. */
+export interface RemittanceOutcome {
+  fileId: string;
+  claimId: string;
+  statusCode: string;
+  paidCents: number;
+  chargeCents: number;
 }
 
 export const getClaimState = defineQuery<ClaimLifecycleState>('getClaimState');
 export const submitReview = defineUpdate<ClaimLifecycleState, [ReviewDecision]>('submitReview');
+export const remittanceOutcome = defineSignal<[RemittanceOutcome]>('remittanceOutcome');
 
 export const ingestWorkflowId = (fileId: string): string => `remittance-${fileId}`;
 export const claimWorkflowId = (claimId: string): string => `claim-${claimId}`;

@@ -1,59 +1,111 @@
-import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { IngestActivities } from '../activities/ingest.activities';
 import { claimLifecycle } from './claim-lifecycle.workflow';
 import {
   claimWorkflowId,
+  remittanceOutcome,
   type IngestRemittanceInput,
   type IngestRemittanceResult,
 } from './contracts';
 
-const { parseAndStoreClaims, markRemittance } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1s',
-    maximumInterval: '30s',
-    nonRetryableErrorTypes: ['InvalidRemittance'],
-  },
-});
+const { storeRemittance, claimsToStart, outcomesToSignal, markRemittance } =
+  proxyActivities<IngestActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: ['NotFound', 'InvalidInput'],
+    },
+  });
 
+/** Children per page, and pages per run before continue-as-new keeps the history small. */
+export const PAGE_SIZE = 200;
+const PAGES_PER_RUN = 10;
+
+/**
+ * Parses and stores a remittance once, signals the claims it answers, then
+ * starts one lifecycle per claim to work, in pages, continuing as new so a
+ * 50k-claim file never grows one history past Temporal's limits.
+ */
 export async function ingestRemittance(
   input: IngestRemittanceInput,
 ): Promise<IngestRemittanceResult> {
-  const parsed = await parseAndStoreClaims(input);
-  if (parsed.quarantineReason !== undefined) {
+  const { tenantId, fileId } = input;
+  const stored = await storeRemittance({ tenantId, fileId });
+  if (stored.quarantineReason !== undefined) {
     return {
-      fileId: input.fileId,
+      fileId,
       status: 'quarantined',
       claims: 0,
       lifecyclesStarted: 0,
-      quarantineReason: parsed.quarantineReason,
+      outcomesSignalled: 0,
+      quarantineReason: stored.quarantineReason,
     };
   }
-  const reviewTimeout = parsed.reviewTimeout;
-  for (const claimId of parsed.claimsToWork) {
-    try {
-      await startChild(claimLifecycle, {
-        workflowId: claimWorkflowId(claimId),
-        args: [{ tenantId: input.tenantId, claimId, reviewTimeout }],
-        // A claim's life outlasts the ingestion that found it.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        searchAttributes: { TenantId: [input.tenantId], ClaimState: ['awaiting_review'] },
-      });
-    } catch (err) {
-      // Already started by an earlier attempt of this workflow: idempotent.
-      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+
+  let outcomesSignalled = 0;
+  if (input.cursor === undefined) {
+    for (const match of await outcomesToSignal({ tenantId, fileId })) {
+      try {
+        await getExternalWorkflowHandle(match.workflowId).signal(remittanceOutcome, match.outcome);
+        outcomesSignalled++;
+      } catch {
+        // The lifecycle has closed meanwhile: the new claim stands on its own.
+      }
     }
   }
-  await markRemittance({
-    ...input,
-    status: 'processed',
-    claimCount: parsed.claimCount,
-    workflowId: workflowInfo().workflowId,
-  });
-  return {
-    fileId: input.fileId,
-    status: 'processed',
-    claims: parsed.claimCount,
-    lifecyclesStarted: parsed.claimsToWork.length,
-  };
+
+  let cursor = input.cursor;
+  let started = input.started ?? 0;
+  for (let page = 0; page < PAGES_PER_RUN; page++) {
+    const batch = await claimsToStart({
+      tenantId,
+      fileId,
+      after: cursor ?? null,
+      limit: PAGE_SIZE,
+    });
+    if (batch.claimIds.length === 0) {
+      await markRemittance({
+        tenantId,
+        fileId,
+        status: 'processed',
+        claimCount: stored.claimCount,
+        workflowId: workflowInfo().workflowId,
+      });
+      return {
+        fileId,
+        status: 'processed',
+        claims: stored.claimCount,
+        lifecyclesStarted: started,
+        outcomesSignalled,
+      };
+    }
+    await Promise.all(
+      batch.claimIds.map(async (claimId) => {
+        try {
+          await startChild(claimLifecycle, {
+            workflowId: claimWorkflowId(claimId),
+            args: [{ tenantId, claimId, timers: stored.timers }],
+            // A claim's life outlasts the ingestion that found it.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            searchAttributes: { TenantId: [tenantId], ClaimState: ['triage'] },
+          });
+        } catch (err) {
+          // Started by an earlier attempt or run: idempotent.
+          if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+        }
+      }),
+    );
+    started += batch.claimIds.length;
+    cursor = batch.claimIds[batch.claimIds.length - 1];
+  }
+  return continueAsNew<typeof ingestRemittance>({ tenantId, fileId, cursor, started });
 }

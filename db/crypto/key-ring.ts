@@ -1,50 +1,66 @@
 import * as crypto from 'node:crypto';
 import type { Database } from '../database';
+import { KeyRepository } from '../repositories/key.repository';
 import { inTenant } from '../unit-of-work';
 import type { KeyWrapper } from './master-key';
 import type { DataKeySource } from './phi-cipher';
 
+export class KeyNotFoundError extends Error {
+  readonly code = 'KEY_NOT_FOUND';
+}
+
+/** How long a process keeps encrypting with the key it knows as active after a rotation elsewhere. */
+export const ACTIVE_KEY_TTL_MS = 60_000;
+
+export function dataKeyContext(tenantId: string, keyId: string): string {
+  return `${tenantId}:${keyId}`;
+}
+
+export function indexKeyContext(tenantId: string): string {
+  return `${tenantId}:index`;
+}
+
 /**
- * Per-tenant data keys, wrapped by the master key and cached unwrapped in
- * memory. The first use for a tenant creates its key; concurrent creators
- * settle on one through the partial unique index on the active key.
+ * Per-tenant data keys and one blind-index key, wrapped by the master key and
+ * cached unwrapped in memory. The first use for a tenant creates its keys;
+ * concurrent creators settle on one through the unique indexes. Unwrapped data
+ * keys never expire from the cache (old blobs name them); which key is active
+ * is re-read after ACTIVE_KEY_TTL_MS so a rotation reaches every process.
  */
 export class TenantKeyRing implements DataKeySource {
   readonly #keys = new Map<string, Buffer>();
-  readonly #active = new Map<string, string>();
+  readonly #active = new Map<string, { keyId: string; until: number }>();
 
   constructor(
     private readonly db: Database,
     private readonly wrapper: KeyWrapper,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  private context(tenantId: string, keyId: string): string {
-    return `${tenantId}:${keyId}`;
+  private scope<T>(tenantId: string, work: (keys: KeyRepository) => Promise<T>): Promise<T> {
+    return inTenant(this.db, { tenantId, actor: 'system:key-ring' }, (tx) =>
+      work(new KeyRepository(tx, tenantId)),
+    );
   }
 
   async activeKey(tenantId: string): Promise<{ keyId: string; key: Buffer }> {
-    let keyId = this.#active.get(tenantId);
+    const cached = this.#active.get(tenantId);
+    let keyId = cached && cached.until > this.now() ? cached.keyId : undefined;
     if (!keyId) {
       keyId = await this.loadOrCreateActive(tenantId);
-      this.#active.set(tenantId, keyId);
+      this.#active.set(tenantId, { keyId, until: this.now() + ACTIVE_KEY_TTL_MS });
     }
     return { keyId, key: await this.keyById(tenantId, keyId) };
   }
 
   async keyById(tenantId: string, keyId: string): Promise<Buffer> {
-    const cacheKey = this.context(tenantId, keyId);
-    const cached = this.#keys.get(cacheKey);
+    const context = dataKeyContext(tenantId, keyId);
+    const cached = this.#keys.get(context);
     if (cached) return cached;
-    const row = await inTenant(this.db, { tenantId, actor: 'system:key-ring' }, (tx) =>
-      tx
-        .selectFrom('tenant_keys')
-        .select(['wrapped_key'])
-        .where('key_id', '=', keyId)
-        .executeTakeFirst(),
-    );
-    if (!row) throw new Error(`no data key ${keyId} for this tenant`);
-    const key = await this.wrapper.unwrap(row.wrapped_key, cacheKey);
-    this.#keys.set(cacheKey, key);
+    const row = await this.scope(tenantId, (keys) => keys.dataKey(keyId));
+    if (!row) throw new KeyNotFoundError(`no data key ${keyId} for this tenant`);
+    const key = await this.wrapper.unwrap(row.wrapped_key, context, row.master_key_id);
+    this.#keys.set(context, key);
     return key;
   }
 
@@ -52,7 +68,15 @@ export class TenantKeyRing implements DataKeySource {
     const cacheKey = `bidx:${tenantId}:${field}`;
     const cached = this.#keys.get(cacheKey);
     if (cached) return cached;
-    const key = await this.wrapper.deriveIndexKey(`${tenantId}:${field}`);
+    const context = indexKeyContext(tenantId);
+    const row = await this.scope(tenantId, async (keys) => {
+      const found = await keys.indexKey();
+      if (found) return found;
+      const wrapped = await this.wrapper.wrap(crypto.randomBytes(32), context);
+      return keys.addIndexKey({ wrapped_key: wrapped, master_key_id: this.wrapper.id });
+    });
+    const base = await this.wrapper.unwrap(row.wrapped_key, context, row.master_key_id);
+    const key = Buffer.from(crypto.hkdfSync('sha256', base, Buffer.alloc(0), `bidx:${field}`, 32));
     this.#keys.set(cacheKey, key);
     return key;
   }
@@ -64,37 +88,15 @@ export class TenantKeyRing implements DataKeySource {
   }
 
   private async loadOrCreateActive(tenantId: string): Promise<string> {
-    return inTenant(this.db, { tenantId, actor: 'system:key-ring' }, async (tx) => {
-      const existing = await tx
-        .selectFrom('tenant_keys')
-        .select('key_id')
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (existing) return existing.key_id;
+    return this.scope(tenantId, async (keys) => {
+      const existing = await keys.activeKeyId();
+      if (existing) return existing;
       const keyId = `dk-${crypto.randomUUID()}`;
       const wrapped = await this.wrapper.wrap(
         crypto.randomBytes(32),
-        this.context(tenantId, keyId),
+        dataKeyContext(tenantId, keyId),
       );
-      const inserted = await tx
-        .insertInto('tenant_keys')
-        .values({
-          tenant_id: tenantId,
-          key_id: keyId,
-          wrapped_key: wrapped,
-          master_key_id: this.wrapper.id,
-          status: 'active',
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning('key_id')
-        .executeTakeFirst();
-      if (inserted) return inserted.key_id;
-      const winner = await tx
-        .selectFrom('tenant_keys')
-        .select('key_id')
-        .where('status', '=', 'active')
-        .executeTakeFirstOrThrow();
-      return winner.key_id;
+      return keys.addActive(keyId, { wrapped_key: wrapped, master_key_id: this.wrapper.id });
     });
   }
 }

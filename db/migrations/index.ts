@@ -1,9 +1,19 @@
 import type { Migration } from 'kysely';
 import * as m2026112400 from './2026112400_roles';
 import * as m2026112401 from './2026112401_remittances';
+import * as m2026112402 from './2026112402_identity';
+import * as m2026112403 from './2026112403_claim_work';
+import * as m2026112404 from './2026112404_audit';
+import * as m2026112405 from './2026112405_index_keys';
+import * as m2026112410 from './2026112410_lifecycle';
 
 /** Every migration, in order. A static list works the same from src, dist and Jest. */
 export const migrations: Record<string, Migration> = {
   '2026112400_roles': m2026112400,
   '2026112401_remittances': m2026112401,
+  '2026112402_identity': m2026112402,
+  '2026112403_claim_work': m2026112403,
+  '2026112404_audit': m2026112404,
+  '2026112405_index_keys': m2026112405,
+  '2026112410_lifecycle': m2026112410,
 };

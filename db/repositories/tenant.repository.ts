@@ -1,3 +1,4 @@
+import { AuditRepository } from '../audit/audit.repository';
 import type { Database } from '../database';
 import type { Tenant } from '../schema';
 import { inTenant, type Tx } from '../unit-of-work';
@@ -9,9 +10,21 @@ export class TenantRepository {
    */
   static async create(ownerDb: Database, slug: string, name: string): Promise<Tenant> {
     const id = crypto.randomUUID();
-    return inTenant(ownerDb, { tenantId: id, actor: 'system:cli' }, (tx) =>
-      tx.insertInto('tenants').values({ id, slug, name }).returningAll().executeTakeFirstOrThrow(),
-    );
+    return inTenant(ownerDb, { tenantId: id, actor: 'system:cli' }, async (tx) => {
+      const tenant = await tx
+        .insertInto('tenants')
+        .values({ id, slug, name })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // The first link of the tenant's audit chain.
+      await new AuditRepository(tx).record({
+        action: 'tenant.create',
+        resourceType: 'tenant',
+        resourceId: id,
+        purpose: 'operations',
+      });
+      return tenant;
+    });
   }
 
   /** Operator lookup by slug; needs a role that may read across tenants. */

@@ -3,11 +3,13 @@ import { loadConfig, type Config } from '../config';
 import { UsageError, type Command, type CommandContext } from './command';
 import { reportFatal } from './report';
 import { securityCommands } from './security.commands';
+import { claimsCommands } from './claims.commands';
 import { stackCommands } from './stack.commands';
 
 /** Every command module registers here; the longest matching name wins. */
 const commands: Command[] = [
   ...stackCommands,
+  ...claimsCommands,
   ...securityCommands,
   {
     name: 'x12',

@@ -5,7 +5,12 @@ import {
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { createAnalyzer } from '../../activities/ai/analyzer';
 import { createIngestActivities } from '../../activities/ingest.activities';
+import { createLifecycleActivities } from '../../activities/lifecycle.activities';
+import { HttpPayerAdapter } from '../../activities/payer/http.adapter';
+import { OutboxAdapter } from '../../activities/payer/outbox.adapter';
+import { durationMs } from '../../workflows/durations';
 import type { Config } from '../config';
 import type { Runtime } from '../runtime';
 import { createDataConverter } from '../temporal/data-converter';
@@ -56,10 +61,19 @@ export async function createWorker(
     // With a prebuilt bundle the workflow side's converter is inside it; activities load it here.
     dataConverter: createDataConverter(config),
     activities: {
-      ...createIngestActivities({
+      ...createIngestActivities({ db: runtime.db, cipher: runtime.cipher, timers: config.timers }),
+      ...createLifecycleActivities({
         db: runtime.db,
         cipher: runtime.cipher,
-        reviewTimeout: config.reviewTimeout,
+        analyzer: createAnalyzer({
+          apiKey: config.anthropic.apiKey,
+          baseUrl: config.anthropic.baseUrl,
+          model: config.anthropic.model,
+          timeoutMs: durationMs(config.anthropic.timeout),
+        }),
+        payer: config.payer.endpoint
+          ? new HttpPayerAdapter(config.payer.endpoint)
+          : new OutboxAdapter(config.payer.outboxDir),
       }),
     },
   });
