@@ -20,7 +20,14 @@ import {
   type LifecycleTimers,
   type RemittanceOutcome,
 } from '../workflows/contracts';
-import { parse835, type Claim835, type Transaction835, type X12Issue } from '../x12';
+import {
+  parse835,
+  X12Error,
+  type Claim835,
+  type Parse835Result,
+  type Transaction835,
+  type X12Issue,
+} from '../x12';
 import { centsOf } from '../x12/money';
 import type { StoredName, StoredServiceDates } from './claim-context';
 
@@ -234,7 +241,19 @@ export function createIngestActivities(deps: IngestDeps) {
         column: 'remittance_file_contents.content_enc',
         rowId: input.fileId,
       });
-      const result = parse835(content);
+      let result: Parse835Result;
+      try {
+        result = parse835(content);
+      } catch (err) {
+        // Input that cannot be read at all (empty, binary, UTF-16, no envelope) is quarantined too.
+        if (!(err instanceof X12Error)) throw err;
+        result = {
+          transactions: [],
+          issues: [
+            { severity: 'error', code: err.code, message: err.reason, position: err.position },
+          ],
+        };
+      }
       const errors = result.issues.filter((i) => i.severity === 'error');
       const good = result.transactions.filter((t) => t.valid);
       if (good.length === 0) {

@@ -19,16 +19,12 @@ function yyyymmdd(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-/**
- * One 835 with one claim for the patient: denied for medical necessity
- * (CO-50 on the line), or paid in full. Dated today, so deadlines lie ahead.
- */
-export function remitFor(
+function claimFor(
   p: Patient,
   kind: 'denied' | 'paid' | 'denied_again',
-  chargeCents = 20_000,
-): string {
-  const claim: SynthClaim = {
+  chargeCents: number,
+): SynthClaim {
+  return {
     patientControlNumber: p.account,
     status: kind === 'paid' ? '1' : '4',
     payerClaimControlNumber: p.icn,
@@ -49,6 +45,17 @@ export function remitFor(
     ],
     moaRemarks: [],
   };
+}
+
+/**
+ * One 835 with one claim per patient: denied for medical necessity (CO-50 on
+ * the line), or paid in full. Dated today, so deadlines lie ahead.
+ */
+export function remitForMany(
+  patients: Patient[],
+  kind: 'denied' | 'paid' | 'denied_again',
+  chargeCents = 20_000,
+): string {
   const text = renderInterchange(
     [
       {
@@ -56,7 +63,7 @@ export function remitFor(
         payerName: 'SYNTHETIC HEALTH PLAN',
         payeeName: 'SYNTHETIC CLINIC',
         npi: '1999999984',
-        claims: [claim],
+        claims: patients.map((p) => claimFor(p, kind, chargeCents)),
         plb: [],
       },
     ],
@@ -65,7 +72,14 @@ export function remitFor(
     true,
   );
   // Dated today so appeal deadlines are in the future; distinct bytes per call avoid sha256 dedup.
-  return text
-    .replace(/\*20240201~/, `*${yyyymmdd(new Date())}~`)
-    .replace(/\*20240131~/, `*${yyyymmdd(new Date())}~`);
+  const today = yyyymmdd(new Date());
+  return text.replace(/\*20240201~/, `*${today}~`).replace(/\*20240131~/, `*${today}~`);
+}
+
+export function remitFor(
+  p: Patient,
+  kind: 'denied' | 'paid' | 'denied_again',
+  chargeCents = 20_000,
+): string {
+  return remitForMany([p], kind, chargeCents);
 }

@@ -10,6 +10,10 @@ export interface IngestRemittanceInput {
   /** Continue-as-new carries where the last run stopped starting lifecycles. */
   cursor?: string;
   started?: number;
+  outcomesSignalled?: number;
+  /** Children started per page and pages per run; defaults suit 50k-claim files, tests use small ones. */
+  pageSize?: number;
+  pagesPerRun?: number;
 }
 
 export interface IngestRemittanceResult {

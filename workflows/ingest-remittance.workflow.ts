@@ -26,9 +26,13 @@ const { storeRemittance, claimsToStart, outcomesToSignal, markRemittance } =
     },
   });
 
-/** Children per page, and pages per run before continue-as-new keeps the history small. */
+/**
+ * Children per page, and pages per run before continue-as-new: about 2,000
+ * children (some 8,000 events) per run keeps every history far below
+ * Temporal's 50k-event limit, whatever the file's size.
+ */
 export const PAGE_SIZE = 200;
-const PAGES_PER_RUN = 10;
+export const PAGES_PER_RUN = 10;
 
 /**
  * Parses and stores a remittance once, signals the claims it answers, then
@@ -51,7 +55,7 @@ export async function ingestRemittance(
     };
   }
 
-  let outcomesSignalled = 0;
+  let outcomesSignalled = input.outcomesSignalled ?? 0;
   if (input.cursor === undefined) {
     for (const match of await outcomesToSignal({ tenantId, fileId })) {
       try {
@@ -65,13 +69,10 @@ export async function ingestRemittance(
 
   let cursor = input.cursor;
   let started = input.started ?? 0;
-  for (let page = 0; page < PAGES_PER_RUN; page++) {
-    const batch = await claimsToStart({
-      tenantId,
-      fileId,
-      after: cursor ?? null,
-      limit: PAGE_SIZE,
-    });
+  const pageSize = input.pageSize ?? PAGE_SIZE;
+  const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
+  for (let page = 0; page < pagesPerRun; page++) {
+    const batch = await claimsToStart({ tenantId, fileId, after: cursor ?? null, limit: pageSize });
     if (batch.claimIds.length === 0) {
       await markRemittance({
         tenantId,
@@ -107,5 +108,13 @@ export async function ingestRemittance(
     started += batch.claimIds.length;
     cursor = batch.claimIds[batch.claimIds.length - 1];
   }
-  return continueAsNew<typeof ingestRemittance>({ tenantId, fileId, cursor, started });
+  return continueAsNew<typeof ingestRemittance>({
+    tenantId,
+    fileId,
+    cursor,
+    started,
+    outcomesSignalled,
+    pageSize,
+    pagesPerRun,
+  });
 }
