@@ -31,7 +31,7 @@ const SDK_LEVELS = {
 let runtimeInstalled = false;
 
 /** The SDK's runtime is process-wide and can be configured once, before the first worker. */
-function installRuntime(config: Config): void {
+export function installRuntime(config: Config): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level =

@@ -1,0 +1,82 @@
+import { X12Error, type X12Issue } from './errors';
+import { Parser835 } from './parser-835';
+import type { ParseOptions, Parse835Result, Stream835Event, Transaction835 } from './types';
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Text whose character indexes are byte offsets (see segment-scanner.ts). */
+export function toByteText(input: string | Uint8Array): string {
+  if (typeof input === 'string') {
+    return NON_ASCII.test(input) ? Buffer.from(input, 'utf8').toString('latin1') : input;
+  }
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+}
+
+function withFile(e: unknown, options: ParseOptions): unknown {
+  if (
+    e instanceof X12Error &&
+    options.fileName !== undefined &&
+    e.position.fileName === undefined
+  ) {
+    return new X12Error(e.code, e.reason, { ...e.position, fileName: options.fileName });
+  }
+  return e;
+}
+
+/**
+ * Parses a whole 835 held in memory. Never throws on bad content: problems come back as
+ * positioned issues and every readable transaction is returned. Throws X12Error only when the
+ * input is not X12 text at all (empty, binary, UTF-16, no ISA/GS/ST at the start).
+ */
+export function parse835(input: string | Uint8Array, options: ParseOptions = {}): Parse835Result {
+  const transactions: Transaction835[] = [];
+  const issues: X12Issue[] = [];
+  const parser = new Parser835(
+    (t) => transactions.push(t),
+    (i) => issues.push(i),
+    options,
+  );
+  try {
+    parser.scanner.push(toByteText(input));
+    parser.scanner.end();
+  } catch (e) {
+    throw withFile(e, options);
+  }
+  parser.finish();
+  return { transactions, issues };
+}
+
+/**
+ * Streams an 835 from a Readable or any async iterable of chunks, yielding each issue as it is
+ * found and each transaction when its SE is read. Memory is bounded by the largest transaction
+ * plus one segment: chunks are pulled only as the consumer asks for events.
+ */
+export async function* stream835(
+  source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
+  options: ParseOptions = {},
+): AsyncGenerator<Stream835Event, void, undefined> {
+  const queue: Stream835Event[] = [];
+  const parser = new Parser835(
+    (transaction) => queue.push({ kind: 'transaction', transaction }),
+    (issue) => queue.push({ kind: 'issue', issue }),
+    options,
+  );
+  const iterable = source as AsyncIterable<Uint8Array | string>;
+  for await (const chunk of iterable) {
+    try {
+      parser.scanner.push(toByteText(chunk));
+    } catch (e) {
+      throw withFile(e, options);
+    }
+    for (let i = 0; i < queue.length; i++) yield queue[i];
+    queue.length = 0;
+    if (parser.stopped) break;
+  }
+  try {
+    parser.scanner.end();
+  } catch (e) {
+    throw withFile(e, options);
+  }
+  parser.finish();
+  for (let i = 0; i < queue.length; i++) yield queue[i];
+}
