@@ -35,3 +35,21 @@ export async function loadDetails(tx: Tx, claimId: string): Promise<ClaimDetails
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The claim's lifecycle state, with its row locked for the transaction. An
+ * activity whose transaction committed but whose completion never reached
+ * Temporal (the worker died in between) runs again; reading the state it left
+ * behind, under the lock so a straggling attempt queues behind, is how such a
+ * retry knows its work is done and writes nothing twice.
+ */
+export async function lockedState(tx: Tx, claimId: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('claims')
+    .select('lifecycle_state')
+    .where('id', '=', claimId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw ApplicationFailure.nonRetryable(`claim ${claimId} not found`, 'NotFound');
+  return row.lifecycle_state;
+}

@@ -10,7 +10,7 @@ import type { AppealLevel, ReviewDecision } from '../workflows/contracts';
 import { durationMs } from '../workflows/durations';
 import type { AnalysisOutcome } from './ai/analyzer';
 import { claimForAnalysis, triageFactsOf } from './claim-context';
-import { loadDetails, scope, UUID, type LifecycleDeps } from './lifecycle-deps';
+import { loadDetails, lockedState, scope, UUID, type LifecycleDeps } from './lifecycle-deps';
 import { daysBetween, reviewPriority, triage, type TriageResult } from './triage';
 
 /** Appeal levels in the order a payer hears them; the appeals table stores the position. */
@@ -58,6 +58,9 @@ export function createReviewActivities(deps: LifecycleDeps) {
       level: AppealLevel | null;
     }) {
       return scope(deps, input.tenantId, input.claimId, async (tx) => {
+        // A level starts from a new claim (no state) or a closed one: 'triage' means this
+        // level's triage already committed and only its completion was lost.
+        const done = (await lockedState(tx, input.claimId)) === 'triage';
         const details = await loadDetails(tx, input.claimId);
         const result = await rulesFor(tx, input.claimId, input.level);
         const days = result.appealDeadline
@@ -67,6 +70,16 @@ export function createReviewActivities(deps: LifecycleDeps) {
           amountAtStakeCents: result.amountAtStakeCents,
           daysToDeadline: days,
         });
+        const answer = {
+          category: result.category,
+          recommendedAction: result.recommendedAction,
+          appealLevel: result.appealLevel as AppealLevel | null,
+          appealDeadline: result.appealDeadline,
+          amountAtStakeCents: result.amountAtStakeCents,
+          priority,
+          payerKey: details.claim.payer_key,
+        };
+        if (done) return answer;
         await new ClaimLifecycleRepository(tx).update(input.claimId, {
           lifecycle_state: 'triage',
           lifecycle_outcome: null, // a new appeal level reopens a claim whose last level was upheld
@@ -104,20 +117,33 @@ export function createReviewActivities(deps: LifecycleDeps) {
             level: result.appealLevel,
           },
         });
-        return {
-          category: result.category,
-          recommendedAction: result.recommendedAction,
-          appealLevel: result.appealLevel as AppealLevel | null,
-          appealDeadline: result.appealDeadline,
-          amountAtStakeCents: result.amountAtStakeCents,
-          priority,
-          payerKey: details.claim.payer_key,
-        };
+        return answer;
       });
     },
 
     async analyzeDenial(input: { tenantId: string; claimId: string; workflowId: string }) {
       return scope(deps, input.tenantId, input.claimId, async (tx) => {
+        if ((await lockedState(tx, input.claimId)) === 'analysis') {
+          // Committed before its completion was lost: answer with what was stored, without
+          // asking the model again or recording a second analysis.
+          const stored = await new ClaimLifecycleRepository(tx).latestAnalysis(input.claimId);
+          if (stored?.rationale_enc) {
+            const outcome = JSON.parse(
+              await deps.cipher.decrypt(stored.rationale_enc, {
+                tenantId: input.tenantId,
+                column: 'denial_analyses.rationale_enc',
+                rowId: stored.id,
+              }),
+            ) as AnalysisOutcome;
+            return {
+              source: outcome.source,
+              label: outcome.label,
+              fallbackReason: outcome.fallbackReason,
+              category: outcome.category,
+              recommendedAction: outcome.recommendedAction,
+            };
+          }
+        }
         const details = await loadDetails(tx, input.claimId);
         const rules = await rulesFor(tx, input.claimId, null);
         const claim = await claimForAnalysis(
@@ -265,6 +291,7 @@ export function createReviewActivities(deps: LifecycleDeps) {
       reviewTimeout: string;
     }) {
       return scope(deps, input.tenantId, input.claimId, async (tx) => {
+        const done = (await lockedState(tx, input.claimId)) === 'awaiting_review';
         const start = now();
         const cap = start.getTime() + durationMs(input.reviewTimeout);
         // The task is due the day before the appeal deadline at the latest, so a person still has a day to file.
@@ -276,6 +303,9 @@ export function createReviewActivities(deps: LifecycleDeps) {
           dueAt,
           workflowId: input.workflowId,
         });
+        const waitMs = Math.max(0, task.due_at.getTime() - start.getTime());
+        // The task opened (the repository returns the open one) and was audited already.
+        if (done) return { taskId: task.id, waitMs };
         await new AppealRepository(tx).update(input.appealId, { status: 'in_review' });
         await new ClaimLifecycleRepository(tx).update(input.claimId, {
           lifecycle_state: 'awaiting_review',
@@ -289,7 +319,7 @@ export function createReviewActivities(deps: LifecycleDeps) {
           workflowId: input.workflowId,
           details: { dueAt: task.due_at.toISOString() },
         });
-        return { taskId: task.id, waitMs: Math.max(0, task.due_at.getTime() - start.getTime()) };
+        return { taskId: task.id, waitMs };
       });
     },
 
@@ -342,7 +372,8 @@ export function createReviewActivities(deps: LifecycleDeps) {
         } else {
           const status =
             d.decision === 'approve' ? 'approved' : d.decision === 'edit' ? 'edited' : 'rejected';
-          await tasks.decide(input.taskId, status, d.actor.userId);
+          // Decided already: this is a retry of a decision that committed. Record it once.
+          if (!(await tasks.decide(input.taskId, status, d.actor.userId))) return;
           if (d.decision === 'edit') {
             const current = await appeals.find(input.appealId);
             const previous = current?.letter_enc

@@ -7,7 +7,7 @@ import type { AppealLevel, ClaimOutcome, RemittanceOutcome } from '../workflows/
 import { carcDescription } from '../x12/codes/code-lists';
 import { renderPacket } from './appeal/packet';
 import { claimForAnalysis } from './claim-context';
-import { loadDetails, scope, type LifecycleDeps } from './lifecycle-deps';
+import { loadDetails, lockedState, scope, type LifecycleDeps } from './lifecycle-deps';
 import { SubmissionRejected } from './payer/payer-adapter';
 import { nextAppealLevel } from './triage';
 
@@ -38,8 +38,18 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
   return {
     async renderPacket(input: { tenantId: string; claimId: string; appealId: string }) {
       return scope(deps, input.tenantId, input.claimId, async (tx) => {
+        const state = await lockedState(tx, input.claimId);
         const appeal = await new AppealRepository(tx).find(input.appealId);
         if (!appeal) throw ApplicationFailure.nonRetryable('appeal not found', 'NotFound');
+        if (state === 'preparing_packet' && appeal.packet_enc && appeal.packet_sha256) {
+          // Rendered, stored and audited before the completion was lost.
+          const stored = await deps.cipher.decryptBuffer(appeal.packet_enc, {
+            tenantId: input.tenantId,
+            column: 'appeals.packet_enc',
+            rowId: appeal.id,
+          });
+          return { sha256: appeal.packet_sha256, bytes: stored.length };
+        }
         const details = await loadDetails(tx, input.claimId);
         const claim = await claimForAnalysis(details, deps.cipher, details.claim.payer_key);
         const letter = await letterOf(input.tenantId, appeal.id, appeal.letter_enc);
@@ -201,6 +211,7 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
       submissionId: string;
     }) {
       await scope(deps, input.tenantId, input.claimId, async (tx) => {
+        if ((await lockedState(tx, input.claimId)) === 'awaiting_outcome') return; // a retry
         await new AppealRepository(tx).update(input.appealId, { status: 'submitted' });
         await new ClaimLifecycleRepository(tx).update(input.claimId, {
           lifecycle_state: 'awaiting_outcome',
@@ -256,6 +267,20 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
           result === 'upheld' && input.level
             ? nextAppealLevel(input.level, details.claim.claim_filing_indicator ?? undefined)
             : null;
+        const answer = {
+          result,
+          recoveredCents: result === 'upheld' ? 0 : Math.max(0, paid),
+          nextLevel: nextLevel as AppealLevel | null,
+        };
+        // An appeal is judged once; a retry whose first attempt committed answers the same.
+        const judged = await tx
+          .selectFrom('audit_events')
+          .select('seq')
+          .where('action', '=', 'appeal.outcome')
+          .where('resource_type', '=', 'appeal')
+          .where('resource_id', '=', input.appealId)
+          .executeTakeFirst();
+        if (judged) return answer;
         await recordAudit(tx, {
           action: 'appeal.outcome',
           resourceType: 'appeal',
@@ -269,11 +294,7 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
             nextLevel,
           },
         });
-        return {
-          result,
-          recoveredCents: result === 'upheld' ? 0 : Math.max(0, paid),
-          nextLevel: nextLevel as AppealLevel | null,
-        };
+        return answer;
       });
     },
 
@@ -287,6 +308,9 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
       sourceFileId?: string | undefined;
     }) {
       await scope(deps, input.tenantId, input.claimId, async (tx) => {
+        // Closed already: a retry after the close committed. A next level reopens the
+        // claim (triage), so this never swallows a later close.
+        if ((await lockedState(tx, input.claimId)) === 'closed') return;
         const appeals = new AppealRepository(tx);
         if (input.appealId && APPEAL_RESULTS.has(input.outcome)) {
           const appeal = await appeals.find(input.appealId);
