@@ -158,7 +158,7 @@ export class ClaimReader {
         this.openService();
         return true;
       case 'DTM': {
-        const qualifier = req(ctx, 1);
+        const qualifier = ctx.intern(req(ctx, 1));
         const date = dateAt(ctx, 2, true) ?? '';
         maxElements(ctx, 2);
         if (s !== undefined) {
@@ -184,19 +184,19 @@ export class ClaimReader {
         return true;
       }
       case 'AMT': {
-        const a = { qualifier: req(ctx, 1), amount: amountAt(ctx, 2, true) };
+        const a = { qualifier: ctx.intern(req(ctx, 1)), amount: amountAt(ctx, 2, true) };
         (s !== undefined ? s.service.amounts : this.claim.amounts).push(a);
         return true;
       }
       case 'QTY': {
-        const q = { qualifier: req(ctx, 1), quantity: numberAt(ctx, 2) ?? req(ctx, 2) };
+        const q = { qualifier: ctx.intern(req(ctx, 1)), quantity: numberAt(ctx, 2) ?? req(ctx, 2) };
         (s !== undefined ? s.service.quantities : this.claim.quantities).push(q);
         return true;
       }
       case 'LQ':
         if (s === undefined) return false;
         this.claim.remarks.push({
-          code: req(ctx, 2),
+          code: ctx.intern(req(ctx, 2)),
           source: 'LQ',
           qualifier: req(ctx, 1),
           level: 'service',
@@ -245,7 +245,7 @@ export class ClaimReader {
       const code = opt(this.ctx, i);
       if (code !== undefined) {
         this.claim.remarks.push({
-          code,
+          code: this.ctx.intern(code),
           source,
           qualifier: 'HE',
           level: 'claim',
@@ -283,7 +283,7 @@ export class ClaimReader {
         level: s === undefined ? 'claim' : 'service',
         serviceLine: s === undefined ? undefined : s.service.lineNumber,
         group,
-        reason,
+        reason: ctx.intern(reason),
         amount,
         quantity: numberAt(ctx, i + 2),
       };

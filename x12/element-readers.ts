@@ -10,6 +10,12 @@ export interface ReadContext {
   /** Elements of the current segment; [0] is the segment id. */
   seg: string[];
   readonly componentSeparator: string;
+  /**
+   * One shared copy of a short value seen before in this parse (qualifiers, codes, names):
+   * most of a remittance's short strings repeat, and every duplicate kept in the model is heap
+   * the garbage collector must copy. Returns the value itself the first time.
+   */
+  intern(value: string): string;
   report(
     severity: X12Severity,
     code: X12IssueCode,
@@ -214,8 +220,18 @@ export function procedureAt(ctx: ReadContext, i: number, required: boolean): Pro
   }
   let last = Math.min(parts.length, 6);
   while (last > 2 && parts[last - 1] === '') last--;
-  const modifiers = last > 2 ? parts.slice(2, last) : [];
-  const p: Procedure = { qualifier: parts[0], code: parts[1] ?? '', modifiers };
+  let modifiers: string[];
+  if (last > 2) {
+    modifiers = parts.slice(2, last);
+    for (let k = 0; k < modifiers.length; k++) modifiers[k] = ctx.intern(modifiers[k]);
+  } else {
+    modifiers = [];
+  }
+  const p: Procedure = {
+    qualifier: ctx.intern(parts[0]),
+    code: ctx.intern(parts[1] ?? ''),
+    modifiers,
+  };
   if (parts.length > 6 && parts[6] !== '') {
     p.description = parts[6];
   }
@@ -258,9 +274,9 @@ export function entityOf(ctx: ReadContext): Entity {
   const seg = ctx.seg;
   const n = seg.length;
   if (n > 2 && seg[2] !== '') e.entityType = seg[2];
-  if (n > 3 && seg[3] !== '') e.lastName = seg[3];
-  if (n > 4 && seg[4] !== '') e.firstName = seg[4];
-  if (n > 5 && seg[5] !== '') e.middleName = seg[5];
+  if (n > 3 && seg[3] !== '') e.lastName = ctx.intern(seg[3]);
+  if (n > 4 && seg[4] !== '') e.firstName = ctx.intern(seg[4]);
+  if (n > 5 && seg[5] !== '') e.middleName = ctx.intern(seg[5]);
   if (n > 6 && seg[6] !== '') e.prefix = seg[6];
   if (n > 7 && seg[7] !== '') e.suffix = seg[7];
   if (n > 8 && seg[8] !== '') e.idQualifier = seg[8];

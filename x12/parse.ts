@@ -3,6 +3,8 @@ import { Parser835 } from './parser-835';
 import type { ParseOptions, Parse835Result, Stream835Event, Transaction835 } from './types';
 
 const NON_ASCII = /[\u0080-\uffff]/;
+/** Bytes decoded at a time by stream835. */
+const PIECE = 64 * 1024;
 
 /** Text whose character indexes are byte offsets (see segment-scanner.ts). */
 export function toByteText(input: string | Uint8Array): string {
@@ -64,7 +66,15 @@ export async function* stream835(
   const iterable = source as AsyncIterable<Uint8Array | string>;
   for await (const chunk of iterable) {
     try {
-      parser.scanner.push(toByteText(chunk));
+      if (typeof chunk !== 'string' && chunk.byteLength > PIECE) {
+        // Decoded whole, a chunk of about 1 MB or more becomes an external (malloc'd) string
+        // that outlives the young generation; pieces stay ordinary, quickly collected strings.
+        for (let at = 0; at < chunk.byteLength && !parser.stopped; at += PIECE) {
+          parser.scanner.push(toByteText(chunk.subarray(at, at + PIECE)));
+        }
+      } else {
+        parser.scanner.push(toByteText(chunk));
+      }
     } catch (e) {
       throw withFile(e, options);
     }

@@ -58,6 +58,8 @@ export class Parser835 implements SegmentSink, BuildContext {
   private sawTransaction = false;
   private readonly strict: boolean;
   private readonly maxErrors: number;
+  /** Per parse, never module-wide: interned values include names (PHI) that must not outlive it. */
+  private readonly strings = new Map<string, string>();
 
   constructor(
     private readonly onTransaction: (t: Transaction835) => void,
@@ -71,6 +73,17 @@ export class Parser835 implements SegmentSink, BuildContext {
 
   get componentSeparator(): string {
     return this.scanner.delimiters?.component ?? ':';
+  }
+
+  intern(value: string): string {
+    // 1- and 2-character strings are already shared by V8; 13+ would be slices of the input.
+    const n = value.length;
+    if (n < 3 || n > 12) return value;
+    const seen = this.strings.get(value);
+    if (seen !== undefined) return seen;
+    if (this.strings.size >= 16384) this.strings.clear();
+    this.strings.set(value, value);
+    return value;
   }
 
   here(): SegAt {

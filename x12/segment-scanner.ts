@@ -68,6 +68,19 @@ export class SegmentScanner {
         return;
       }
     }
+    const d = this.delimiters;
+    if (this.buf.length > 0 && this.started && d !== undefined && chunk.length > 256) {
+      // Finish the segment cut by the previous chunk on its own, then scan the new chunk in
+      // place: concatenating the whole chunk to the remainder would copy every chunk once more
+      // (V8 flattens the concatenation on the first indexOf) and keep both copies alive.
+      const t = chunk.indexOf(d.segment);
+      if (t >= 0 && t + 1 < chunk.length) {
+        this.buf = this.buf + chunk.slice(0, t + 1);
+        this.drain(false);
+        this.push(chunk.slice(t + 1));
+        return;
+      }
+    }
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
     this.drain(false);
   }
