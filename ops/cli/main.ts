@@ -4,12 +4,14 @@ import { UsageError, type Command, type CommandContext } from './command';
 import { reportFatal } from './report';
 import { securityCommands } from './security.commands';
 import { claimsCommands } from './claims.commands';
+import { retentionCommands } from './retention.commands';
 import { stackCommands } from './stack.commands';
 
 /** Every command module registers here; the longest matching name wins. */
 const commands: Command[] = [
   ...stackCommands,
   ...claimsCommands,
+  ...retentionCommands,
   ...securityCommands,
   {
     name: 'x12',
