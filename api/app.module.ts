@@ -1,20 +1,51 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MULTER_MODULE_OPTIONS } from '@nestjs/platform-express/multer/files.constants';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../ops/config';
 import type { Runtime } from '../ops/runtime';
+import { AccessGuard } from './access.guard';
+import { AppealsController } from './appeals.controller';
+import { AppealsService } from './appeals.service';
+import { AuditController } from './audit.controller';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
 import { ClaimsController } from './claims.controller';
 import { ClaimsService } from './claims.service';
+import { type Clock, systemClock } from './clock';
+import { CodecController } from './codec.controller';
 import { HealthController } from './health.controller';
 import { RemittancesController } from './remittances.controller';
 import { RemittancesService } from './remittances.service';
-import { CONFIG, RUNTIME, TEMPORAL } from './tokens';
+import { ReviewTasksController } from './review-tasks.controller';
+import { ReviewTasksService } from './review-tasks.service';
+import { CLOCK, CONFIG, RUNTIME, TEMPORAL } from './tokens';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
 import { WebController } from './web.controller';
+import { WorkflowsController } from './workflows.controller';
 
 export interface AppDeps {
   config: Config;
   runtime: Runtime;
   temporal: Client;
+  /** Tests inject a clock they move; production runs on the system's. */
+  clock?: Clock;
 }
+
+export const CONTROLLERS = [
+  HealthController,
+  AuthController,
+  UsersController,
+  RemittancesController,
+  ClaimsController,
+  ReviewTasksController,
+  AppealsController,
+  AuditController,
+  WorkflowsController,
+  CodecController,
+  WebController,
+];
 
 @Module({})
 export class AppModule {
@@ -22,13 +53,24 @@ export class AppModule {
   static with(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, RemittancesController, ClaimsController, WebController],
+      controllers: CONTROLLERS,
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: RUNTIME, useValue: deps.runtime },
         { provide: TEMPORAL, useValue: deps.temporal },
+        { provide: CLOCK, useValue: deps.clock ?? systemClock },
+        {
+          provide: MULTER_MODULE_OPTIONS,
+          useValue: { limits: { fileSize: deps.config.uploadMaxBytes, files: 1, fields: 5 } },
+        },
+        // Every route of every controller passes this guard: deny by default.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        AuthService,
+        UsersService,
         RemittancesService,
         ClaimsService,
+        ReviewTasksService,
+        AppealsService,
       ],
     };
   }

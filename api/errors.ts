@@ -13,3 +13,9 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`, 404);
 export const badRequest = (message: string, field?: string) =>
   new AppError('BAD_REQUEST', message, 400, field);
+export const unauthenticated = (message = 'authentication required', code = 'UNAUTHENTICATED') =>
+  new AppError(code, message, 401);
+export const forbidden = (message = 'your role does not allow this') =>
+  new AppError('FORBIDDEN', message, 403);
+export const conflict = (code: string, message: string, field?: string) =>
+  new AppError(code, message, 409, field);

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from './permissions';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { ping } from '../db/database';
@@ -32,6 +33,7 @@ async function timed(work: () => Promise<unknown>, timeoutMs = 2000): Promise<Ch
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -9,25 +9,22 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { badRequest } from './errors';
 import { RemittancesService, type RemittanceView } from './remittances.service';
-import { Actor, type RequestActor } from './tenant-context';
-
-export const MAX_REMITTANCE_BYTES = 200 * 1024 * 1024;
+import { Requires } from './permissions';
+import { type Actor, Who } from './principal';
 
 @ApiTags('remittances')
-@ApiHeader({
-  name: 'X-Tenant-Id',
-  description: 'development only, until sessions land',
-  required: true,
-})
+@ApiBearerAuth()
 @Controller('remittances')
 export class RemittancesController {
   constructor(private readonly remittances: RemittancesService) {}
 
+  /** Size-limited by UPLOAD_MAX_BYTES (multer's module options): 413 beyond it. */
   @Post()
   @HttpCode(202)
+  @Requires('remittance.upload')
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -36,11 +33,9 @@ export class RemittancesController {
       required: ['file'],
     },
   })
-  @UseInterceptors(
-    FileInterceptor('file', { limits: { fileSize: MAX_REMITTANCE_BYTES, files: 1 } }),
-  )
+  @UseInterceptors(FileInterceptor('file'))
   upload(
-    @Actor() who: RequestActor,
+    @Who() who: Actor,
     @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined,
   ): Promise<RemittanceView> {
     if (!file) throw badRequest('multipart field "file" is required', 'file');
@@ -48,10 +43,8 @@ export class RemittancesController {
   }
 
   @Get(':id')
-  get(
-    @Actor() who: RequestActor,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<RemittanceView> {
+  @Requires('remittance.read')
+  get(@Who() who: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<RemittanceView> {
     return this.remittances.get(who, id);
   }
 }

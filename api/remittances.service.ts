@@ -3,13 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RemittanceRepository } from '../db/repositories/remittance.repository';
 import type { RemittanceFile } from '../db/schema';
-import { inTenant } from '../db/unit-of-work';
+import { inTenant, type ScopeContext } from '../db/unit-of-work';
 import type { Config } from '../ops/config';
 import type { Runtime } from '../ops/runtime';
 import { ingestWorkflowId } from '../workflows/contracts';
 import type { ingestRemittance } from '../workflows/ingest-remittance.workflow';
 import { badRequest, notFound } from './errors';
-import type { RequestActor } from './tenant-context';
+import { recordAudit } from '../db/audit/audit.repository';
 import { CONFIG, RUNTIME, TEMPORAL } from './tokens';
 
 export interface RemittanceView {
@@ -48,7 +48,7 @@ export class RemittancesService {
 
   /** Stores the file encrypted, deduplicated by sha256, and starts its ingestion once. */
   async upload(
-    who: RequestActor,
+    who: ScopeContext,
     content: Buffer,
     originalName: string | undefined,
   ): Promise<RemittanceView> {
@@ -68,22 +68,32 @@ export class RemittancesService {
           rowId: id,
         })
       : null;
-    const { file, created } = await inTenant(db, who, (tx) =>
-      new RemittanceRepository(tx).createOrGet({
+    const { file, created } = await inTenant(db, who, async (tx) => {
+      const r = await new RemittanceRepository(tx).createOrGet({
         id,
         tenantId: who.tenantId,
         sha256,
         sizeBytes: content.length,
         originalNameEnc,
         contentEnc,
-      }),
-    );
+      });
+      // Callers with a role (the API's users and keys) leave an event; the CLI's ingest predates roles.
+      if (who.role)
+        await recordAudit(tx, {
+          action: 'remittance.upload',
+          resourceType: 'remittance_file',
+          resourceId: r.file.id,
+          purpose: 'payment',
+          details: { sha256, duplicate: !r.created },
+        });
+      return r;
+    });
     // A duplicate whose ingestion never started (crash after commit) is started now.
     if (created || file.status === 'received') await this.startIngestion(who.tenantId, file.id);
     return view(file, !created);
   }
 
-  async get(who: RequestActor, id: string): Promise<RemittanceView> {
+  async get(who: ScopeContext, id: string): Promise<RemittanceView> {
     const file = await inTenant(this.runtime.db, who, (tx) =>
       new RemittanceRepository(tx).find(id),
     );

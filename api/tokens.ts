@@ -2,3 +2,4 @@
 export const CONFIG = Symbol('CONFIG');
 export const RUNTIME = Symbol('RUNTIME');
 export const TEMPORAL = Symbol('TEMPORAL');
+export const CLOCK = Symbol('CLOCK');

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './permissions';
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -21,6 +22,7 @@ const PAGE = `<!doctype html>
 
 /** Placeholder until the web pages land; served by the API so one port does it all. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class WebController {
   @Get()

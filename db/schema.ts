@@ -147,6 +147,16 @@ export interface UsersTable {
   locked_until: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** From 2026112420_auth: the last TOTP time step accepted, so a code is never accepted twice. */
+  mfa_last_counter: ColumnType<
+    string | null,
+    string | number | null | undefined,
+    string | number | null
+  >;
+  /** sha256 of the one-time invitation secret; cleared when the user sets a password. */
+  invite_hash: string | null;
+  invite_expires_at: Timestamp | null;
+  password_changed_at: Timestamp | null;
 }
 
 export interface RoleAssignmentsTable {
@@ -172,6 +182,37 @@ export interface ApiKeysTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** From 2026112420_auth: permissions the key is limited to, within its role; empty = the role's non-PHI permissions. */
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** Global (not tenant-owned): only id and slug, so a login can name its tenant before RLS knows it. */
+export interface TenantDirectoryTable {
+  id: string;
+  slug: string;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  /** sha256 of the opaque token; the token itself is never stored. */
+  token_hash: string;
+  mfa_verified_at: Timestamp | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: 'logout' | 'idle' | 'expired' | 'revoked' | 'credentials' | 'disabled' | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface PayersTable {
@@ -367,6 +408,9 @@ export interface DB {
   incidents: IncidentsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  tenant_directory: TenantDirectoryTable;
+  sessions: SessionsTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -389,3 +433,4 @@ export type AppealSubmission = Selectable<AppealSubmissionsTable>;
 export type AppealOutcome = Selectable<AppealOutcomesTable>;
 export type Incident = Selectable<IncidentsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type Session = Selectable<SessionsTable>;

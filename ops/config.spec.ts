@@ -50,4 +50,23 @@ describe('loadConfig', () => {
   it('rejects a port out of range', () => {
     expect(() => loadConfig({ TEMPORAL_PORT: '70000' })).toThrow(/TEMPORAL_PORT/);
   });
+
+  it('gives sessions a 15 minute idle and 12 hour absolute limit, closed CORS and no TLS by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      auth: { idleTimeoutMs: 15 * 60_000, absoluteTimeoutMs: 12 * 3_600_000, lockoutThreshold: 5 },
+      tls: undefined,
+      corsOrigins: [],
+    });
+  });
+
+  it('refuses half a TLS configuration, an idle limit beyond the absolute one, and a bad origin', () => {
+    expect(() => loadConfig({ TLS_CERT_FILE: 'cert.pem' })).toThrow(/TLS_KEY_FILE/);
+    expect(() =>
+      loadConfig({ SESSION_IDLE_TIMEOUT: '2h', SESSION_ABSOLUTE_TIMEOUT: '1h' }),
+    ).toThrow(/SESSION_IDLE_TIMEOUT/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example, http://127.0.0.1:8233' }).corsOrigins,
+    ).toEqual(['https://a.example', 'http://127.0.0.1:8233']);
+  });
 });

@@ -42,6 +42,27 @@ const schema = z.object({
   AI_TIMEOUT: duration.default('60s'),
   PAYER_OUTBOX_DIR: z.string().min(1).optional(),
   PAYER_ENDPOINT: optionalUrl,
+  SESSION_IDLE_TIMEOUT: duration.default('15m'),
+  SESSION_ABSOLUTE_TIMEOUT: duration.default('12h'),
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_BASE: duration.default('1m'),
+  LOGIN_LOCKOUT_MAX: duration.default('1h'),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31)
+    .default(200 * 1024 * 1024),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())),
+      'a comma-separated list of origins like https://ui.example.com',
+    )
+    .optional(),
 });
 
 const SECRETS = new Set(['CLAIMFLOW_MASTER_KEY', 'ANTHROPIC_API_KEY', 'APP_DATABASE_PASSWORD']);
@@ -87,6 +108,28 @@ export interface Config {
     followUpLimit: number;
   };
   payer: { outboxDir: string; endpoint: string | undefined };
+  auth: {
+    idleTimeoutMs: number;
+    absoluteTimeoutMs: number;
+    lockoutThreshold: number;
+    lockoutBaseMs: number;
+    lockoutMaxMs: number;
+    rateLimitPerMinute: number;
+  };
+  /** The largest 835 upload accepted (413 beyond). */
+  uploadMaxBytes: number;
+  /** Both set: the API serves HTTPS only (TLS 1.2 minimum). */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Empty: CORS closed (no cross-origin caller is allowed). */
+  corsOrigins: string[];
+}
+
+function ms(duration: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(duration)!;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(m[1]) * unit;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +151,14 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE))
+    throw new ConfigError(
+      'invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+    );
+  if (ms(e.SESSION_IDLE_TIMEOUT) > ms(e.SESSION_ABSOLUTE_TIMEOUT))
+    throw new ConfigError(
+      'invalid configuration: SESSION_IDLE_TIMEOUT must not exceed SESSION_ABSOLUTE_TIMEOUT',
+    );
   const rootDir =
     env.CLAIMFLOW_ROOT ??
     path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -154,5 +205,25 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       ),
       endpoint: e.PAYER_ENDPOINT,
     },
+    auth: {
+      idleTimeoutMs: ms(e.SESSION_IDLE_TIMEOUT),
+      absoluteTimeoutMs: ms(e.SESSION_ABSOLUTE_TIMEOUT),
+      lockoutThreshold: e.LOGIN_LOCKOUT_THRESHOLD,
+      lockoutBaseMs: ms(e.LOGIN_LOCKOUT_BASE),
+      lockoutMaxMs: ms(e.LOGIN_LOCKOUT_MAX),
+      rateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    },
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    tls:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? {
+            certFile: path.resolve(rootDir, e.TLS_CERT_FILE),
+            keyFile: path.resolve(rootDir, e.TLS_KEY_FILE),
+          }
+        : undefined,
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }

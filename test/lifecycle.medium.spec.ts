@@ -11,7 +11,7 @@ import {
   type ClaimLifecycleState,
 } from '../workflows/contracts';
 import { startFakePayer, type FakePayer } from './fakes/payer-server';
-import { eventually, startStack, type TestStack } from './harness';
+import { authHeaders, eventually, startStack, type TestStack } from './harness';
 import { replayAndKeep } from './replay';
 import { remitFor, uniquePatient, type Patient } from './synthetic-remit';
 
@@ -52,7 +52,7 @@ describe('a denied claim is worked to its outcome', () => {
     const res = await fetch(`${stack.baseUrl}/remittances`, {
       method: 'POST',
       body: form,
-      headers: { 'x-tenant-id': tenantId },
+      headers: await authHeaders(stack, tenantId),
     });
     expect(res.status).toBe(202);
     return ((await res.json()) as { id: string }).id;
@@ -259,7 +259,7 @@ describe('a review nobody answers', () => {
     const res = await fetch(`${stack.baseUrl}/remittances`, {
       method: 'POST',
       body: form,
-      headers: { 'x-tenant-id': tenantId },
+      headers: await authHeaders(stack, tenantId),
     });
     const fileId = ((await res.json()) as { id: string }).id;
     const claimId = await eventually(

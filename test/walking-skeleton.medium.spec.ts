@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sql } from 'kysely';
 import { claimWorkflowId, getClaimState, ingestWorkflowId } from '../workflows/contracts';
-import { eventually, FIXTURES, startStack, type TestStack } from './harness';
+import { authHeaders, eventually, FIXTURES, startStack, type TestStack } from './harness';
 
 const PROFEE = path.join(FIXTURES, 'tastypackets-x12-parser/profee.edi');
 
@@ -12,7 +12,7 @@ async function upload(stack: TestStack, tenantId: string, file: string) {
   const res = await fetch(`${stack.baseUrl}/remittances`, {
     method: 'POST',
     body: form,
-    headers: { 'x-tenant-id': tenantId },
+    headers: await authHeaders(stack, tenantId),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -35,7 +35,7 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
 
     const processed = await eventually('remittance processed', async () => {
       const res = await fetch(`${stack.baseUrl}/remittances/${fileId}`, {
-        headers: { 'x-tenant-id': tenant.id },
+        headers: await authHeaders(stack, tenant.id),
       });
       const body = (await res.json()) as { status: string; claimCount: number };
       return body.status === 'processed' ? body : undefined;
@@ -58,10 +58,11 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
     );
     const toWork = claims.filter((c) => BigInt(c.paid_cents) < BigInt(c.charge_cents));
     expect(toWork).toHaveLength(2);
-    // Hand-checked: the 0.00 claim is CO-29 (timely filing, 34.00 at stake) and waits for a
-    // person; the 11.50 claim's CO-251 shortfall is 22.75, under the $25 write-off threshold.
+    // Hand-checked: the 0.00 claim is CO-29 (timely filing, 34.00 at stake) whose appeal window
+    // closed long ago (the fixture is from 2010), so its review task is closed as missed at once;
+    // the 11.50 claim's CO-251 shortfall is 22.75, under the $25 write-off threshold.
     const expected: Record<string, { state: string; category: string; outcome?: string }> = {
-      '0': { state: 'awaiting_review', category: 'timely_filing' },
+      '0': { state: 'closed', category: 'timely_filing', outcome: 'review_missed' },
       '1150': { state: 'closed', category: 'missing_information', outcome: 'written_off' },
     };
     for (const claim of toWork) {
@@ -71,11 +72,11 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
         const s = await stack.temporal.workflow
           .getHandle(claimWorkflowId(claim.id))
           .query(getClaimState);
-        return ['awaiting_review', 'closed'].includes(s.state) ? s : undefined;
+        return s.state === 'closed' ? s : undefined;
       });
       expect(state).toMatchObject({ claimId: claim.id, ...expected[claim.paid_cents] });
       const viaApi = await fetch(`${stack.baseUrl}/claims/${claim.id}/state`, {
-        headers: { 'x-tenant-id': tenant.id },
+        headers: await authHeaders(stack, tenant.id),
       });
       expect(viaApi.status).toBe(200);
       expect(((await viaApi.json()) as { state: string }).state).toBe(
@@ -105,7 +106,7 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
     const b = await stack.newTenant();
     const { body } = await upload(stack, a.id, path.join(FIXTURES, 'pyx12/835_mult_loops.txt'));
     const res = await fetch(`${stack.baseUrl}/remittances/${body.id as string}`, {
-      headers: { 'x-tenant-id': b.id },
+      headers: await authHeaders(stack, b.id),
     });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
@@ -118,7 +119,7 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
     const res = await fetch(`${stack.baseUrl}/remittances`, {
       method: 'POST',
       body: new FormData(),
-      headers: { 'x-tenant-id': tenant.id },
+      headers: await authHeaders(stack, tenant.id),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', field: 'file' } });

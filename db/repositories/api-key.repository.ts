@@ -7,7 +7,14 @@ export class ApiKeyRepository {
 
   async create(
     tenantId: string,
-    key: { name: string; prefix: string; secretHash: string; role: RoleName; expiresAt?: Date },
+    key: {
+      name: string;
+      prefix: string;
+      secretHash: string;
+      role: RoleName;
+      expiresAt?: Date;
+      scopes?: string[];
+    },
     createdBy: string,
   ): Promise<ApiKey> {
     return this.tx
@@ -20,6 +27,7 @@ export class ApiKeyRepository {
         role: key.role,
         created_by: createdBy,
         expires_at: key.expiresAt ?? null,
+        scopes: key.scopes ?? [],
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -51,5 +59,9 @@ export class ApiKeyRepository {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .execute();
+  }
+
+  async list(): Promise<ApiKey[]> {
+    return this.tx.selectFrom('api_keys').selectAll().orderBy('created_at').limit(500).execute();
   }
 }

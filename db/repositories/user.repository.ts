@@ -97,4 +97,86 @@ export class UserRepository {
       .where('id', '=', userId)
       .execute();
   }
+
+  /** Active users of the tenant with their live roles, for the admin's list. */
+  async list(limit = 500): Promise<(User & { roles: RoleName[] })[]> {
+    const users = await this.tx
+      .selectFrom('users')
+      .selectAll()
+      .orderBy('email')
+      .limit(limit)
+      .execute();
+    const roles = await this.tx
+      .selectFrom('role_assignments')
+      .select(['user_id', 'role'])
+      .where('revoked_at', 'is', null)
+      .execute();
+    return users.map((u) => ({
+      ...u,
+      roles: roles.filter((r) => r.user_id === u.id).map((r) => r.role),
+    }));
+  }
+
+  /** One more failed login (password or second factor), with the lock it earns, if any. */
+  async recordFailure(userId: string, lockedUntil: (failures: number) => Date | null) {
+    const row = await this.tx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', userId)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow();
+    const until = lockedUntil(row.failed_logins);
+    if (until)
+      await this.tx
+        .updateTable('users')
+        .set({ locked_until: until })
+        .where('id', '=', userId)
+        .execute();
+    return row.failed_logins;
+  }
+
+  async clearFailures(userId: string): Promise<void> {
+    await this.tx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** Accepts a TOTP time step only once: false when it is not newer than the last one. */
+  async advanceMfaCounter(userId: string, counter: number): Promise<boolean> {
+    const r = await this.tx
+      .updateTable('users')
+      .set({ mfa_last_counter: counter })
+      .where('id', '=', userId)
+      .where((eb) =>
+        eb.or([eb('mfa_last_counter', 'is', null), eb('mfa_last_counter', '<', String(counter))]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async setInvite(userId: string, inviteHash: string, expiresAt: Date): Promise<void> {
+    await this.tx
+      .updateTable('users')
+      .set({ invite_hash: inviteHash, invite_expires_at: expiresAt, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** Sets the first password from an invitation and activates the user. */
+  async activate(userId: string, passwordHash: string, now: Date): Promise<void> {
+    await this.tx
+      .updateTable('users')
+      .set({
+        password_hash: passwordHash,
+        password_changed_at: now,
+        status: 'active',
+        invite_hash: null,
+        invite_expires_at: null,
+        updated_at: now,
+      })
+      .where('id', '=', userId)
+      .execute();
+  }
 }

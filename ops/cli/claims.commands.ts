@@ -51,7 +51,7 @@ export const claimsCommands: Command[] = [
       const { client, connection } = await connectTemporal(config);
       try {
         const service = new RemittancesService(runtime, client, config);
-        const who = { tenantId, actor: 'cli:ingest', requestId: '' };
+        const who = { tenantId, actor: 'system:cli-ingest', requestId: '' };
         const uploaded = await service.upload(who, fs.readFileSync(file), path.basename(file));
         if (!values.wait) {
           ctx.stdout.write(`${JSON.stringify(uploaded)}\n`);
@@ -96,7 +96,7 @@ export const claimsCommands: Command[] = [
       try {
         const rows = await inTenant(
           runtime.db,
-          { tenantId, actor: 'cli:claims-list' },
+          { tenantId, actor: 'system:cli-claims-list' },
           async (tx) => {
             const claims = await new ClaimLifecycleRepository(tx).summaries();
             await recordAudit(tx, {

@@ -289,7 +289,8 @@ export function renderInterchange(
     isaSegment(d, control),
     ['GS', 'HP', 'SYNTHPAYER', 'SYNTHCLINIC', '20240131', '1200', control, 'X', '005010X221A1'],
   ];
-  for (const t of txs) segs.push(...transactionSegments(t));
+  // No spread: a 10k-claim transaction has more segments than the call stack has room for.
+  for (const t of txs) for (const seg of transactionSegments(t)) segs.push(seg);
   segs.push(['GE', String(txs.length), control], ['IEA', '1', control.padStart(9, '0')]);
   return renderSegments(segs, d, lineBreaks);
 }

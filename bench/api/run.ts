@@ -1,0 +1,173 @@
+import { sql } from 'kysely';
+import * as OTPAuth from 'otpauth';
+import { connectTemporal, createApp } from '../../api/app';
+import { hashPassword } from '../../api/passwords';
+import { createDatabase, withDatabaseName } from '../../db/database';
+import { migrateToLatest } from '../../db/migrator';
+import { TenantRepository } from '../../db/repositories/tenant.repository';
+import { UserRepository } from '../../db/repositories/user.repository';
+import { inTenant } from '../../db/unit-of-work';
+import { loadConfig } from '../../ops/config';
+import { ensureServices } from '../../ops/dev/stack';
+import { createRuntime, ownerDatabaseUrl } from '../../ops/runtime';
+
+/**
+ * The review queue and claim search through the real API over HTTP, against
+ * N claims spread over T tenants, with C concurrent clients on 127.0.0.1.
+ *   node dist/bench/api/run.js [claims=1000000] [tenants=10] [clients=50] [seconds=15]
+ */
+const PASSWORD = 'bench-harbour-lantern-77';
+
+async function main(): Promise<void> {
+  const [claims, tenants, clients, seconds] = [1_000_000, 10, 50, 15].map((d, i) =>
+    Number(process.argv[2 + i] ?? d),
+  ) as [number, number, number, number];
+  const base = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  await ensureServices(base, () => undefined);
+  const ownerUrl = withDatabaseName(
+    ownerDatabaseUrl(base),
+    `claimflow_bench_api_${Date.now().toString(36)}`,
+  );
+  await migrateToLatest(ownerUrl, base.database.appPassword);
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: ownerUrl,
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const admin = createDatabase(ownerUrl, { max: 2 });
+
+  const t0 = performance.now();
+  const made = [];
+  for (let i = 0; i < tenants; i++)
+    made.push(await TenantRepository.create(admin, `bench-${i}`, `Bench ${i}`));
+  const per = Math.ceil(claims / tenants);
+  for (const t of made) {
+    const fileId = crypto.randomUUID();
+    await sql`INSERT INTO remittance_files (id, tenant_id, sha256, size_bytes, status)
+      VALUES (${fileId}, ${t.id}, encode(sha256(${fileId}::bytea), 'hex'), 1, 'processed')`.execute(
+      admin,
+    );
+    // Codes, amounts and states only; the PHI columns hold placeholder bytes (never read here).
+    await sql`INSERT INTO claims (tenant_id, remittance_file_id, transaction_control_number, payer_key,
+        payer_claim_control_number, patient_control_number_enc, patient_control_number_bidx, status_code,
+        outcome, charge_cents, paid_cents, category, lifecycle_state, lifecycle_outcome, amount_at_stake_cents,
+        appeal_deadline, priority_score)
+      SELECT ${t.id}, ${fileId}, 'T' || (g % 100), 'payer-' || (g % 20), 'PCN' || g, '\\x00'::bytea,
+        encode(sha256(('b' || g)::bytea), 'hex'), '4', 'denied', 20000, 0,
+        (ARRAY['timely_filing','missing_information','medical_necessity','coding','eligibility'])[1 + (g / 20) % 5],
+        CASE WHEN g % 20 = 0 THEN 'awaiting_review' ELSE 'closed' END,
+        CASE WHEN g % 20 = 0 THEN NULL ELSE 'written_off' END,
+        (g % 50000), current_date + (g % 120), g % 1000
+      FROM generate_series(1, ${per}) g`.execute(admin);
+    await sql`INSERT INTO review_tasks (tenant_id, claim_id, due_at, workflow_id)
+      SELECT tenant_id, id, now() + ((priority_score % 30) || ' days')::interval, 'claim-' || id
+      FROM claims WHERE tenant_id = ${t.id} AND lifecycle_state = 'awaiting_review'`.execute(admin);
+  }
+  await sql`ANALYZE`.execute(admin);
+  const seeded = (performance.now() - t0) / 1000;
+
+  const runtime = createRuntime(config, { poolSize: 20 });
+  const { client, connection } = await connectTemporal(config);
+  const app = await createApp(config, runtime, client, false);
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+
+  // One reviewer per tenant, signed in through the API (password + TOTP).
+  const hash = await hashPassword(PASSWORD);
+  const tokens: string[] = [];
+  for (const t of made) {
+    const user = await inTenant(
+      runtime.db,
+      { tenantId: t.id, actor: 'system:bench' },
+      async (tx) => {
+        const users = new UserRepository(tx);
+        const u = await users.create(
+          t.id,
+          { email: 'rev@bench.test', displayName: 'R', role: 'reviewer' },
+          'system:bench',
+        );
+        await users.activate(u.id, hash, new Date());
+        return u;
+      },
+    );
+    const post = async (p: string, body: unknown, token?: string) =>
+      (await (
+        await fetch(`${url}${p}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        })
+      ).json()) as Record<string, string>;
+    const { token } = await post('/auth/login', {
+      tenant: t.slug,
+      email: user.email,
+      password: PASSWORD,
+    });
+    const { secret } = await post('/auth/mfa/enrol', {}, token);
+    await post(
+      '/auth/mfa/verify',
+      { code: OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret!) }) },
+      token,
+    );
+    tokens.push(token!);
+  }
+
+  async function load(name: string, path: string) {
+    const latencies: number[] = [];
+    let errors = 0;
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        const token = tokens[i % tokens.length]!;
+        while (performance.now() < end) {
+          const s = performance.now();
+          const res = await fetch(`${url}${path}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - s);
+          if (res.status !== 200) errors++;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
+    return {
+      name,
+      path,
+      requests: latencies.length,
+      errors,
+      rps: Math.round(latencies.length / seconds),
+      p50ms: q(0.5),
+      p99ms: q(0.99),
+    };
+  }
+
+  const results = [];
+  // Warm-up, then the measured runs.
+  await load('warm-up', '/review-tasks/mine?limit=50');
+  results.push(await load('review queue (mine)', '/review-tasks/mine?limit=50'));
+  results.push(await load('review queue (team)', '/review-tasks/team?limit=50'));
+  results.push(
+    await load(
+      'claim search',
+      '/claims?status=awaiting_review&category=coding&minAmountCents=1000&limit=50',
+    ),
+  );
+  process.stdout.write(
+    `${JSON.stringify({ claims: per * tenants, tenants, clients, seconds, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
+  );
+  await app.close();
+  await connection.close();
+  await runtime.close();
+  await admin.destroy();
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { ReviewTask } from '../schema';
+import type { Tx } from '../unit-of-work';
+
+export interface QueueItem {
+  id: string;
+  claimId: string;
+  appealId: string | null;
+  status: ReviewTask['status'];
+  assignedTo: string | null;
+  dueAt: Date;
+  category: string | null;
+  payerKey: string;
+  amountAtStakeCents: string | null;
+  appealDeadline: Date | null;
+  priorityScore: number | null;
+}
+
+/** The review queues as people see them: open tasks with the claim's codes and amounts, no PHI. */
+export class ReviewQueueRepository {
+  constructor(private readonly tx: Tx) {}
+
+  private base() {
+    return this.tx
+      .selectFrom('review_tasks as t')
+      .innerJoin('claims as c', (j) =>
+        j.onRef('c.id', '=', 't.claim_id').onRef('c.tenant_id', '=', 't.tenant_id'),
+      )
+      .select([
+        't.id',
+        't.claim_id as claimId',
+        't.appeal_id as appealId',
+        't.status',
+        't.assigned_to as assignedTo',
+        't.due_at as dueAt',
+        'c.category',
+        'c.payer_key as payerKey',
+        'c.amount_at_stake_cents as amountAtStakeCents',
+        'c.appeal_deadline as appealDeadline',
+        'c.priority_score as priorityScore',
+      ])
+      .where('t.status', '=', 'open')
+      .orderBy('t.due_at')
+      .orderBy('t.id');
+  }
+
+  /** Open tasks assigned to the user or to nobody yet. */
+  async mine(userId: string, limit = 100): Promise<QueueItem[]> {
+    return this.base()
+      .where((eb) => eb.or([eb('t.assigned_to', '=', userId), eb('t.assigned_to', 'is', null)]))
+      .limit(limit)
+      .execute();
+  }
+
+  async team(limit = 100): Promise<QueueItem[]> {
+    return this.base().limit(limit).execute();
+  }
+
+  async find(id: string): Promise<ReviewTask | undefined> {
+    return this.tx.selectFrom('review_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Whether the claim is in the user's work: a task of the claim assigned to
+   * them, decided by them, or open for anyone; with `team`, any task of it.
+   */
+  async inScope(claimId: string, userId: string, team: boolean): Promise<boolean> {
+    let q = this.tx.selectFrom('review_tasks').select('id').where('claim_id', '=', claimId);
+    if (!team)
+      q = q.where((eb) =>
+        eb.or([
+          eb('assigned_to', '=', userId),
+          eb('decided_by', '=', userId),
+          eb.and([eb('status', '=', 'open'), eb('assigned_to', 'is', null)]),
+        ]),
+      );
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+}
