@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { RemittancesService } from '../../api/remittances.service';
 import { AuditRepository } from '../../db/audit/audit.repository';
 import { RetentionRepository } from '../../db/repositories/retention.repository';
+import { claimWorkflowId } from '../../workflows/contracts';
 import { eventually, startStack, type TestStack } from '../harness';
 import { remitForMany, uniquePatient } from '../synthetic-remit';
 
@@ -43,6 +44,12 @@ describe('retention removes only PHI past its policy, and never the audit trail'
     });
     const old = claims.find((c) => c.remittance_file_id === oldFile.id)!;
     const [youngClosed, youngOpen] = claims.filter((c) => c.remittance_file_id === youngFile.id);
+    // The lifecycles stop first, so no late activity can move the hand-made state back.
+    for (const c of [old, youngClosed!]) {
+      await stack.temporal.workflow
+        .getHandle(claimWorkflowId(c.id))
+        .terminate('retention test closes this claim by hand');
+    }
     // Age the data by hand (as a superuser would restore an old backup): 8 years, closed.
     const eightYearsAgo = sql<Date>`now() - interval '8 years'`;
     await stack.ownerDb
