@@ -13,24 +13,7 @@ export class ClaimRepository {
 
   /** Idempotent: a retried activity or a resent interchange inserts nothing twice. */
   async insertMany(claims: NewClaim[]): Promise<void> {
-    for (let i = 0; i < claims.length; i += 500) {
-      await this.tx
-        .insertInto('claims')
-        .values(claims.slice(i, i + 500))
-        .onConflict((oc) =>
-          oc
-            .columns([
-              'tenant_id',
-              'remittance_file_id',
-              'transaction_control_number',
-              'payer_key',
-              'payer_claim_control_number',
-              'status_code',
-            ])
-            .doNothing(),
-        )
-        .execute();
-    }
+    await this.insertManyReturningIds(claims);
   }
 
   /** Like insertMany, and says which ids were new (a retried chunk inserts nothing twice). */

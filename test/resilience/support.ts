@@ -5,7 +5,7 @@
  * remittances service, multi-claim 835s and raw (codec-less) workflow histories.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -15,64 +15,17 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { RemittancesService, type RemittanceView } from '../../api/remittances.service';
-import { loadConfig, type Config } from '../../ops/config';
+import type { Config } from '../../ops/config';
 import type { Runtime } from '../../ops/runtime';
 import { createDataConverter } from '../../ops/temporal/data-converter';
-import { renderInterchange, type SynthClaim } from '../../x12/testing/synthetic-835';
-import type { Patient } from '../synthetic-remit';
+import { remitForMany } from '../synthetic-remit';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-// These three mirror test/harness.ts on purpose: the harness loads the whole API
-// (api/app), which is being rebuilt under the other specs; these specs only need
-// the run's database, Temporal and key, so they do not load the API at all.
+import { eventually, testConfig, TEST_MASTER_KEY } from '../harness';
 
-/** The same test-only key as test/harness.ts, so histories stay decodable. */
-export const TEST_MASTER_KEY = createHash('sha256')
-  .update('claimflow synthetic test key')
-  .digest('base64');
+export { eventually, testConfig, TEST_MASTER_KEY };
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v)
-    throw new Error(`${name} is unset: run medium specs through jest (global setup provides it)`);
-  return v;
-}
-
-/** The run's database and Temporal, a task queue of its own, the test key. */
-export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: required('CLAIMFLOW_TEST_DATABASE_URL'),
-    TEMPORAL_ADDRESS: required('CLAIMFLOW_TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: `resilience-${randomUUID()}`,
-    CLAIMFLOW_MASTER_KEY: TEST_MASTER_KEY,
-    ...env,
-  });
-}
-
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(
-    `${what} did not happen within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
-  );
-}
 const WORKER_ENTRY = path.join(ROOT, 'dist/ops/worker/main.js');
 const BUILD_INFO = path.join(ROOT, 'dist/.tsbuildinfo');
 const SOURCE_DIRS = ['x12', 'db', 'workflows', 'activities', 'api', 'ops'];
@@ -438,59 +391,7 @@ export async function upload(
   );
 }
 
-function yyyymmdd(d: Date): string {
-  return d.toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-/**
- * One 835 with a claim per patient: denied for medical necessity (CO-50), or
- * paid in full. Dated today so appeal deadlines lie ahead; random control
- * numbers so every file's sha256 differs.
- */
-export function remitForAll(
-  patients: Patient[],
-  kind: 'denied' | 'paid',
-  chargeCents = 20_000,
-): string {
-  const claims: SynthClaim[] = patients.map((p) => ({
-    patientControlNumber: p.account,
-    status: kind === 'paid' ? '1' : '4',
-    payerClaimControlNumber: p.icn,
-    patientLast: p.last,
-    patientFirst: p.first,
-    memberId: p.memberId,
-    claimAdjustments: [],
-    services: [
-      {
-        procedure: '99214',
-        modifiers: ['25'],
-        chargeCents,
-        adjustments: kind === 'paid' ? [] : [{ group: 'CO', reason: '50', cents: chargeCents }],
-        remarks: kind === 'paid' ? [] : ['N386'],
-        units: '1',
-        date: '20240115',
-      },
-    ],
-    moaRemarks: [],
-  }));
-  const today = yyyymmdd(new Date());
-  return renderInterchange(
-    [
-      {
-        controlNumber: String(1000 + Math.floor(Math.random() * 8000)),
-        payerName: 'SYNTHETIC HEALTH PLAN',
-        payeeName: 'SYNTHETIC CLINIC',
-        npi: '1999999984',
-        claims,
-        plb: [],
-      },
-    ],
-    { element: '*', component: ':', repetition: '^', segment: '~' },
-    String(Math.floor(Math.random() * 1e8)),
-    true,
-  )
-    .replace(/\*20240201~/, `*${today}~`)
-    .replace(/\*20240131~/, `*${today}~`);
-}
+/** One 835 with a claim per patient, as every other medium spec builds them. */
+export const remitForAll = remitForMany;
 
 export type PayerGate = Awaited<ReturnType<typeof startPayerGate>>;
