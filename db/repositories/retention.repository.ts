@@ -11,6 +11,9 @@ export interface RetentionReport {
 }
 
 /**
+ * Every query names its tenant as well: a superuser owner bypasses RLS, and
+ * one tenant's purge must never reach (or be audited for) another's rows.
+ *
  * Removes PHI that has outlived its retention policy, and nothing else.
  * Only finished work qualifies (a file whose claims are all closed, a closed
  * claim, a closed appeal), older than the cutoff. Audit events are never
@@ -33,11 +36,13 @@ export class RetentionRepository {
           const oldClosedClaims = tx
             .selectFrom('claims')
             .select('id')
+            .where('tenant_id', '=', tenantId)
             .where('lifecycle_state', '=', 'closed')
             .where('created_at', '<', cutoff);
           const finishedFiles = tx
             .selectFrom('remittance_files as f')
             .select('f.id')
+            .where('f.tenant_id', '=', tenantId)
             .where('f.received_at', '<', cutoff)
             .where('f.status', 'in', ['processed', 'quarantined'])
             .where(({ not, exists, selectFrom }) =>
@@ -78,6 +83,7 @@ export class RetentionRepository {
               tx
                 .selectFrom('appeals')
                 .select('id')
+                .where('tenant_id', '=', tenantId)
                 .where('status', '=', 'closed')
                 .where('updated_at', '<', cutoff)
                 .where('packet_enc', 'is not', null),
@@ -112,6 +118,7 @@ export class RetentionRepository {
               await tx
                 .updateTable('appeals')
                 .set({ packet_enc: null, packet_sha256: null })
+                .where('tenant_id', '=', tenantId)
                 .where('status', '=', 'closed')
                 .where('updated_at', '<', cutoff)
                 .where('packet_enc', 'is not', null)
