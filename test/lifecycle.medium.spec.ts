@@ -244,7 +244,7 @@ describe('a review nobody answers', () => {
     outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-outbox-'));
     stack = await startStack({
       api: true,
-      env: { ...FAST_TIMERS, REVIEW_TIMEOUT: '3s', PAYER_OUTBOX_DIR: outbox },
+      env: { ...FAST_TIMERS, REVIEW_TIMEOUT: '6s', PAYER_OUTBOX_DIR: outbox },
     });
   });
   afterAll(async () => {

@@ -312,14 +312,20 @@ export async function expediteLostActivities(client: Client, workflowIds: string
     for (const a of d.pendingActivities ?? []) {
       if (a.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
         continue;
-      await client.workflowService.updateActivityOptions({
-        namespace: client.options.namespace,
-        execution: { workflowId },
-        id: a.activityId!,
-        activityOptions: { heartbeatTimeout: msToTs('3s') },
-        updateMask: { paths: ['heartbeat_timeout'] },
-        identity: 'resilience-spec',
-      });
+      try {
+        await client.workflowService.updateActivityOptions({
+          namespace: client.options.namespace,
+          execution: { workflowId },
+          id: a.activityId!,
+          activityOptions: { heartbeatTimeout: msToTs('3s') },
+          updateMask: { paths: ['heartbeat_timeout'] },
+          identity: 'resilience-spec',
+        });
+      } catch (err) {
+        // Completed between describe and update: nothing left to expedite.
+        if ((err as { code?: number }).code === 5) continue;
+        throw err;
+      }
       expedited.push(`${workflowId}/${a.activityType?.name}`);
     }
   }
