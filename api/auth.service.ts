@@ -351,43 +351,44 @@ export class AuthService {
     throw unauthenticated('the bearer token is not valid', 'INVALID_TOKEN');
   }
 
+  /**
+   * One statement on the hot path (the session read); the writes it may need
+   * (revoke on idle or expiry, the throttled last-seen touch) are rare and get
+   * their own unit of work.
+   */
   private async fromSession(
     tenantId: string,
     token: string,
     requestId: string,
   ): Promise<Principal> {
     const now = this.clock.now();
-    const { idleTimeoutMs } = this.config.auth;
-    const result = await inTenant(this.runtime.db, this.scope(tenantId, requestId), async (tx) => {
-      const sessions = new SessionRepository(tx);
-      const session = await sessions.findWithUser(sha256(token));
-      if (!session || session.revoked_at) return 'invalid' as const;
-      const idle = now.getTime() - new Date(session.last_seen_at).getTime() > idleTimeoutMs;
-      const expired = now >= new Date(session.expires_at);
-      if (idle || expired) {
-        await sessions.revoke(session.id, idle ? 'idle' : 'expired', now);
-        return 'expired' as const;
-      }
-      if (session.user_status !== 'active') {
-        await sessions.revoke(session.id, 'disabled', now);
-        return 'invalid' as const;
-      }
-      if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS)
-        await sessions.touch(session.id, now);
-      return {
-        kind: 'user' as const,
-        id: session.user_id,
-        tenantId,
-        roles: session.roles,
-        sessionId: session.id,
-        mfaVerified: session.mfa_verified_at !== null && session.user_mfa_enrolled_at !== null,
-        scopes: [],
-      };
-    });
-    if (result === 'invalid') throw unauthenticated('the session is not valid', 'INVALID_TOKEN');
-    if (result === 'expired')
+    const session = await SessionRepository.forToken(this.runtime.db, tenantId, sha256(token));
+    if (!session || session.revoked_at)
+      throw unauthenticated('the session is not valid', 'INVALID_TOKEN');
+    const write = (work: (sessions: SessionRepository) => Promise<unknown>) =>
+      inTenant(this.runtime.db, this.scope(tenantId, requestId), (tx) =>
+        work(new SessionRepository(tx)),
+      );
+    const seenAgo = now.getTime() - new Date(session.last_seen_at).getTime();
+    const idle = seenAgo > this.config.auth.idleTimeoutMs;
+    if (idle || now >= new Date(session.expires_at)) {
+      await write((s) => s.revoke(session.id, idle ? 'idle' : 'expired', now));
       throw unauthenticated('the session has expired; sign in again', 'SESSION_EXPIRED');
-    return result;
+    }
+    if (session.user_status !== 'active') {
+      await write((s) => s.revoke(session.id, 'disabled', now));
+      throw unauthenticated('the session is not valid', 'INVALID_TOKEN');
+    }
+    if (seenAgo > TOUCH_EVERY_MS) await write((s) => s.touch(session.id, now));
+    return {
+      kind: 'user' as const,
+      id: session.user_id,
+      tenantId,
+      roles: session.roles,
+      sessionId: session.id,
+      mfaVerified: session.mfa_verified_at !== null && session.user_mfa_enrolled_at !== null,
+      scopes: [],
+    };
   }
 
   private async fromApiKey(

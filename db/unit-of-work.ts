@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from './database';
+import type { Transaction } from 'kysely';
+import { type Database, transactionLocals } from './database';
 import type { DB } from './schema';
 
 export type Tx = Transaction<DB>;
@@ -32,10 +32,12 @@ export async function inTenant<T>(
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (!UUID.test(ctx.tenantId)) throw new Error('tenant id must be a uuid');
-  return db.transaction().execute(async (tx) => {
-    await sql`SELECT set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.actor', ${ctx.actor}, true), set_config('app.request_id', ${ctx.requestId ?? ''}, true), set_config('app.actor_role', ${ctx.role ?? defaultRole(ctx.actor)}, true)`.execute(
-      tx,
-    );
-    return work(tx);
-  });
+  const locals = {
+    'app.tenant_id': ctx.tenantId,
+    'app.actor': ctx.actor,
+    'app.request_id': ctx.requestId ?? '',
+    'app.actor_role': ctx.role ?? defaultRole(ctx.actor),
+  };
+  // createDatabase's driver sends these with BEGIN, in the same round trip.
+  return transactionLocals.run(locals, () => db.transaction().execute(work));
 }

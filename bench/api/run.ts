@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { connectTemporal, createApp } from '../../api/app';
 import { hashPassword } from '../../api/passwords';
-import { createDatabase, withDatabaseName } from '../../db/database';
+import { createDatabase, type Database, withDatabaseName } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { TenantRepository } from '../../db/repositories/tenant.repository';
 import { UserRepository } from '../../db/repositories/user.repository';
@@ -17,6 +19,30 @@ import { createRuntime, ownerDatabaseUrl } from '../../ops/runtime';
  *   node dist/bench/api/run.js [claims=1000000] [tenants=10] [clients=50] [seconds=15]
  */
 const PASSWORD = 'bench-harbour-lantern-77';
+
+/**
+ * CPU time (user + system) of the PostgreSQL backends serving the bench's own
+ * database, in ms: wall-clock figures swing with whatever else runs on the
+ * machine; CPU per request does not.
+ */
+async function postgresCpuMs(admin: Database): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(
+    admin,
+  );
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // the backend ended between the query and the read
+    }
+  }
+  return total;
+}
 
 async function main(): Promise<void> {
   const [claims, tenants, clients, seconds] = [1_000_000, 10, 50, 15].map((d, i) =>
@@ -115,35 +141,32 @@ async function main(): Promise<void> {
     tokens.push(token!);
   }
 
+  /** One route under load from a separate process (bench/api/load.ts), with the CPU each side spent. */
   async function load(name: string, path: string) {
-    const latencies: number[] = [];
-    let errors = 0;
-    const end = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: clients }, async (_, i) => {
-        const token = tokens[i % tokens.length]!;
-        while (performance.now() < end) {
-          const s = performance.now();
-          const res = await fetch(`${url}${path}`, {
-            headers: { authorization: `Bearer ${token}` },
-          });
-          await res.arrayBuffer();
-          latencies.push(performance.now() - s);
-          if (res.status !== 200) errors++;
-        }
-      }),
+    const api0 = process.cpuUsage();
+    const pg0 = await postgresCpuMs(admin);
+    const child = spawn(
+      process.execPath,
+      [
+        require.resolve('./load'),
+        JSON.stringify({ url: `${url}${path}`, tokens, connections: clients, seconds }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    latencies.sort((a, b) => a - b);
-    const q = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) throw new Error(`the load generator exited ${code}`);
+    const api = process.cpuUsage(api0);
+    const pgMs = (await postgresCpuMs(admin)) - pg0;
+    const r = JSON.parse(out) as { requests: number } & Record<string, number>;
+    const perRequest = (ms: number) => Number(((ms * 1000) / r.requests).toFixed(0));
     return {
       name,
       path,
-      requests: latencies.length,
-      errors,
-      rps: Math.round(latencies.length / seconds),
-      p50ms: q(0.5),
-      p99ms: q(0.99),
+      ...r,
+      apiCpuUsPerRequest: perRequest((api.user + api.system) / 1000),
+      postgresCpuUsPerRequest: perRequest(pgMs),
     };
   }
 

@@ -7,6 +7,7 @@ import * as m2026112404 from './2026112404_audit';
 import * as m2026112405 from './2026112405_index_keys';
 import * as m2026112410 from './2026112410_lifecycle';
 import * as m2026112420 from './2026112420_auth';
+import * as m2026120100 from './2026120100_session_lookup';
 
 /** Every migration, in order. A static list works the same from src, dist and Jest. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026112405_index_keys': m2026112405,
   '2026112410_lifecycle': m2026112410,
   '2026112420_auth': m2026112420,
+  '2026120100_session_lookup': m2026120100,
 };

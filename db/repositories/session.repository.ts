@@ -36,24 +36,24 @@ export class SessionRepository {
       .executeTakeFirst();
   }
 
-  /** The session with what authentication needs of its user, in one round trip. */
-  async findWithUser(tokenHash: string) {
-    return this.tx
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', (j) =>
-        j.onRef('u.id', '=', 's.user_id').onRef('u.tenant_id', '=', 's.tenant_id'),
-      )
-      .selectAll('s')
-      .select([
-        'u.status as user_status',
-        'u.mfa_enrolled_at as user_mfa_enrolled_at',
-        sql<RoleName[]>`coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM role_assignments r
-          WHERE r.user_id = u.id AND r.tenant_id = u.tenant_id AND r.revoked_at IS NULL), '{}')`.as(
-          'roles',
-        ),
-      ])
-      .where('s.token_hash', '=', tokenHash)
-      .executeTakeFirst();
+  /**
+   * The session with what authentication needs of its user, read in one
+   * statement outside any transaction (see migration 2026120100): RLS scopes it
+   * to the tenant the token names.
+   */
+  static async forToken(db: Database, tenantId: string, tokenHash: string) {
+    const { rows } = await sql<{
+      id: string;
+      user_id: string;
+      mfa_verified_at: Date | null;
+      last_seen_at: Date;
+      expires_at: Date;
+      revoked_at: Date | null;
+      user_status: string;
+      user_mfa_enrolled_at: Date | null;
+      roles: RoleName[];
+    }>`SELECT * FROM session_for_token(${tenantId}, ${tokenHash})`.execute(db);
+    return rows[0];
   }
 
   async touch(id: string, now: Date): Promise<void> {
