@@ -3,13 +3,12 @@ import { LocalMasterKey } from '../db/crypto/master-key';
 import { PhiCipher } from '../db/crypto/phi-cipher';
 import { appDatabaseUrl, createDatabase, type Database } from '../db/database';
 import type { Config } from './config';
+import { embeddedUrl } from './dev/postgres';
 import { loadMasterKey } from './master-key';
 
 /** The database URL claimflow uses: DATABASE_URL, or the embedded cluster's `claimflow` database. */
 export function ownerDatabaseUrl(config: Config): string {
-  return (
-    config.database.url ?? `postgres://postgres@127.0.0.1:${config.database.embeddedPort}/claimflow`
-  );
+  return config.database.url ?? embeddedUrl(config, 'claimflow');
 }
 
 export function applicationDatabaseUrl(config: Config): string {
