@@ -218,6 +218,40 @@ describe('damaged 835s', () => {
     expect(codes).toEqual(['X12_UNEXPECTED_SEGMENT:GS', 'X12_UNEXPECTED_SEGMENT:SE']);
   });
 
+  it('reports a component separator other than ISA16 once, in SVC06 as in SVC01', () => {
+    const bad = VALID.replace(
+      /SVC\*HC:(\w+)\*([^*~]*)\*([^*~]*)\*\*1/,
+      'SVC*HC:$1*$2*$3**1*HC>99214',
+    );
+    const r = parse835(bad);
+    const mismatches = r.issues.filter((i) => i.code === 'X12_COMPONENT_SEPARATOR_MISMATCH');
+    expect(mismatches.map((i) => `${i.position.segmentId}:${i.position.element}`)).toEqual([
+      'SVC:6',
+    ]);
+    const originals = r.transactions[0].claims
+      .flatMap((c) => c.services)
+      .flatMap((s) => (s.originalProcedure ? [s.originalProcedure] : []));
+    expect(originals).toEqual([{ qualifier: 'HC', code: '99214', modifiers: [] }]);
+  });
+
+  it('keeps bytes that are not valid UTF-8 one character per byte, never U+FFFD', () => {
+    // F0 9F 98 starts a 4-byte sequence that "A" cuts short.
+    const at = VALID.indexOf('N1*PR*') + 'N1*PR*'.length;
+    const bytes = Buffer.concat([
+      Buffer.from(VALID.slice(0, at), 'latin1'),
+      Buffer.from([0xf0, 0x9f, 0x98, 0x41]),
+      Buffer.from(VALID.slice(at), 'latin1'),
+    ]);
+    const r = parse835(bytes);
+    expect(r.transactions[0].payer.name).toBe('\u00f0\u009f\u0098ASYNTHETIC PAYER');
+    const valid = Buffer.concat([
+      Buffer.from(VALID.slice(0, at), 'latin1'),
+      Buffer.from('Ü', 'utf8'),
+      Buffer.from(VALID.slice(at), 'latin1'),
+    ]);
+    expect(parse835(valid).transactions[0].payer.name).toBe('ÜSYNTHETIC PAYER');
+  });
+
   it('reports ISA only, with no transaction, as X12_NO_TRANSACTION', () => {
     const isaOnly = VALID.slice(0, VALID.indexOf('GS*'));
     const r = parse835(isaOnly);

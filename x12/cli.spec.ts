@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { x12Command } from './cli';
+import { parse835 } from './parse';
+import { prng, randomTransaction, renderInterchange } from './testing/synthetic-835';
 
 const FIXTURES = path.resolve(__dirname, '../../shared/fixtures/x12-835/public');
 
@@ -52,6 +54,22 @@ describe('claimflow x12', () => {
     });
     expect(t.providerAdjustments[0].adjustments[0].amount).toBe('-1.27');
     expect(json.issues).toEqual([]);
+  });
+
+  it('parse prints each transaction exactly as JSON.stringify writes it, claim by claim', async () => {
+    const D = { element: '*', component: ':', repetition: '^', segment: '~' };
+    // Two transactions of 300 claims: each is written in several pieces.
+    const text = renderInterchange(
+      [randomTransaction(prng(5), '0001', 300), randomTransaction(prng(6), '0002', 300)],
+      D,
+      '1',
+    );
+    const r = await run(['parse', '-'], text);
+    const expected = parse835(text, { fileName: '<stdin>' });
+    expect(JSON.stringify(expected.transactions[0]).length).toBeGreaterThan(3 * 65536);
+    expect(r.stdout).toBe(
+      `{"transactions":[\n${expected.transactions.map((t) => JSON.stringify(t)).join(',\n')}\n],"issues":${JSON.stringify(expected.issues)}}\n`,
+    );
   });
 
   it('parse exits 1 with positioned errors on stderr and still prints the JSON', async () => {

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { X12Error, formatIssue, type X12Issue } from './errors';
 import { stream835 } from './parse';
-import type { ParseOptions } from './types';
+import type { ParseOptions, Transaction835 } from './types';
 
 export interface X12CommandIo {
   stdin: NodeJS.ReadableStream;
@@ -26,6 +26,34 @@ function write(out: NodeJS.WritableStream, text: string): Promise<void> {
     if (ok) resolve();
     else out.once('drain', () => resolve());
   });
+}
+
+/** Claims go out in pieces of about this many characters. */
+const PIECE = 64 * 1024;
+const HOLE = '\u0000claims\u0000';
+const CLAIMS_AT = `"claims":${JSON.stringify(HOLE)}`;
+
+/**
+ * Writes JSON.stringify(t) claim by claim: one string for a transaction of thousands of claims
+ * is megabytes that V8 keeps in large-object space until its next full collection (measured in
+ * bench/x12/README.md), so streaming a big file would hold many of them at once.
+ */
+async function writeTransaction(
+  out: NodeJS.WritableStream,
+  t: Transaction835,
+  lead: string,
+): Promise<void> {
+  const shell = JSON.stringify({ ...t, claims: HOLE });
+  const at = shell.indexOf(CLAIMS_AT);
+  let piece = `${lead}${shell.slice(0, at)}"claims":[`;
+  for (let i = 0; i < t.claims.length; i++) {
+    piece += (i === 0 ? '' : ',') + JSON.stringify(t.claims[i]);
+    if (piece.length >= PIECE) {
+      await write(out, piece);
+      piece = '';
+    }
+  }
+  await write(out, `${piece}]${shell.slice(at + CLAIMS_AT.length)}`);
 }
 
 function openSource(
@@ -82,7 +110,7 @@ export async function x12Command(args: string[], io: X12CommandIo): Promise<numb
       transactions++;
       claims += ev.transaction.claims.length;
       if (action === 'parse') {
-        await write(io.stdout, (first ? '\n' : ',\n') + JSON.stringify(ev.transaction));
+        await writeTransaction(io.stdout, ev.transaction, first ? '\n' : ',\n');
         first = false;
       }
     }

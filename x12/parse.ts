@@ -1,17 +1,29 @@
+import { isAscii } from 'node:buffer';
 import { X12Error, type X12Issue } from './errors';
 import { Parser835 } from './parser-835';
+import type { SegmentScanner } from './segment-scanner';
 import type { ParseOptions, Parse835Result, Stream835Event, Transaction835 } from './types';
 
 const NON_ASCII = /[\u0080-\uffff]/;
 /** Bytes decoded at a time by stream835. */
 const PIECE = 64 * 1024;
 
-/** Text whose character indexes are byte offsets (see segment-scanner.ts). */
-export function toByteText(input: string | Uint8Array): string {
+/**
+ * Hands input to the scanner as text whose character indexes are byte offsets (see
+ * segment-scanner.ts), saying whether it is all ASCII so the scanner need not look again.
+ */
+function pushInput(scanner: SegmentScanner, input: string | Uint8Array): void {
   if (typeof input === 'string') {
-    return NON_ASCII.test(input) ? Buffer.from(input, 'utf8').toString('latin1') : input;
+    if (NON_ASCII.test(input)) {
+      const utf8 = Buffer.from(input, 'utf8');
+      scanner.push(utf8.toString('latin1'), utf8, false);
+    } else {
+      scanner.push(input, Buffer.from(input, 'latin1'), true);
+    }
+    return;
   }
-  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  scanner.push(bytes.toString('latin1'), bytes, isAscii(bytes));
 }
 
 function withFile(e: unknown, options: ParseOptions): unknown {
@@ -39,7 +51,7 @@ export function parse835(input: string | Uint8Array, options: ParseOptions = {})
     options,
   );
   try {
-    parser.scanner.push(toByteText(input));
+    pushInput(parser.scanner, input);
     parser.scanner.end();
   } catch (e) {
     throw withFile(e, options);
@@ -70,10 +82,10 @@ export async function* stream835(
         // Decoded whole, a chunk of about 1 MB or more becomes an external (malloc'd) string
         // that outlives the young generation; pieces stay ordinary, quickly collected strings.
         for (let at = 0; at < chunk.byteLength && !parser.stopped; at += PIECE) {
-          parser.scanner.push(toByteText(chunk.subarray(at, at + PIECE)));
+          pushInput(parser.scanner, chunk.subarray(at, at + PIECE));
         }
       } else {
-        parser.scanner.push(toByteText(chunk));
+        pushInput(parser.scanner, chunk);
       }
     } catch (e) {
       throw withFile(e, options);

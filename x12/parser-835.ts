@@ -3,36 +3,57 @@
  * control numbers and counts, hands the segments of each transaction to a TransactionBuilder
  * and emits transactions and issues through callbacks, so parse835 and stream835 share it.
  */
-import type { BuildContext, SegAt } from './claim-reader';
+import type { BuildContext } from './claim-reader';
+import { is, text } from './element-readers';
 import type { X12Issue, X12IssueCode, X12Position, X12Severity } from './errors';
-import { SegmentScanner, type SegmentSink } from './segment-scanner';
+import { SegmentScanner, SegmentView, type SegmentSink } from './segment-scanner';
+import { StringTable } from './string-table';
 import { TransactionBuilder } from './transaction-builder';
 import type { FunctionalGroup, Interchange, ParseOptions, Transaction835 } from './types';
 
-/** [A-Z][A-Z0-9]{1,2}, without a regex on the per-segment path. */
-function isSegmentId(id: string): boolean {
-  const n = id.length;
-  if (n < 2 || n > 3) return false;
-  const a = id.charCodeAt(0);
-  if (a < 65 || a > 90) return false;
-  for (let i = 1; i < n; i++) {
-    const c = id.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
-  }
-  return true;
+/** Index of a 2-3 character [0-9A-Z] segment id in ID_TABLE; c is 0 for a 2-character id. */
+function idIndex(a: number, b: number, c: number): number {
+  return ((a - 48) * 43 + (b - 48)) * 44 + (c === 0 ? 43 : c - 48);
 }
+
+/** The segment ids of an 835 as constants, so reading an id allocates nothing. */
+const ID_TABLE: (string | undefined)[] = new Array<string | undefined>(43 * 43 * 44).fill(
+  undefined,
+);
+for (const id of 'ISA IEA GS GE ST SE BPR TRN CUR REF DTM N1 N2 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB'.split(
+  ' ',
+)) {
+  ID_TABLE[idIndex(id.charCodeAt(0), id.charCodeAt(1), id.length === 3 ? id.charCodeAt(2) : 0)] =
+    id;
+}
+
+function isIdChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** The id of the segment in view if it is [A-Z][A-Z0-9]{1,2}, else ''. */
+function segmentId(v: SegmentView): string {
+  const from = v.start;
+  const n = (v.count > 1 ? v.starts[1] - 1 : v.end) - from;
+  if (n < 2 || n > 3) return '';
+  const bytes = v.bytes;
+  const a = bytes[from];
+  const b = bytes[from + 1];
+  const c = n === 3 ? bytes[from + 2] : 0;
+  if (a < 65 || a > 90 || !isIdChar(b) || (n === 3 && !isIdChar(c))) return '';
+  return ID_TABLE[idIndex(a, b, c)] ?? v.text.slice(from, from + n);
+}
+
 const VERSION_5010 = '005010X221A1';
 const VERSIONS_4010 = new Set(['004010X091A1', '004010X091']);
 
 interface OpenInterchange {
   info: Interchange;
-  at: SegAt;
   groups: number;
 }
 
 interface OpenGroup {
   info: FunctionalGroup;
-  at: SegAt;
   transactions: number;
 }
 
@@ -45,11 +66,11 @@ interface OpenTransaction {
 
 export class Parser835 implements SegmentSink, BuildContext {
   stopped = false;
-  seg: string[] = [];
+  /** The segment being read and its id ('?' when invalid, '' before the first). */
+  view = new SegmentView();
+  id = '';
   readonly scanner: SegmentScanner;
-  private index = 0;
-  private offset = 0;
-  private utf8 = false;
+  readonly table = new StringTable();
   private interchange: OpenInterchange | undefined;
   private group: OpenGroup | undefined;
   private tx: OpenTransaction | undefined;
@@ -58,8 +79,6 @@ export class Parser835 implements SegmentSink, BuildContext {
   private sawTransaction = false;
   private readonly strict: boolean;
   private readonly maxErrors: number;
-  /** Per parse, never module-wide: interned values include names (PHI) that must not outlive it. */
-  private readonly strings = new Map<string, string>();
 
   constructor(
     private readonly onTransaction: (t: Transaction835) => void,
@@ -73,26 +92,6 @@ export class Parser835 implements SegmentSink, BuildContext {
 
   get componentSeparator(): string {
     return this.scanner.delimiters?.component ?? ':';
-  }
-
-  intern(value: string): string {
-    // 1- and 2-character strings are already shared by V8; 13+ would be slices of the input.
-    const n = value.length;
-    if (n < 3 || n > 12) return value;
-    const seen = this.strings.get(value);
-    if (seen !== undefined) return seen;
-    if (this.strings.size >= 16384) this.strings.clear();
-    this.strings.set(value, value);
-    return value;
-  }
-
-  here(): SegAt {
-    return {
-      segmentIndex: this.index,
-      byteOffset: this.offset,
-      elements: this.seg,
-      utf8: this.utf8,
-    };
   }
 
   issue(severity: X12Severity, code: X12IssueCode, message: string, position: X12Position): void {
@@ -125,47 +124,28 @@ export class Parser835 implements SegmentSink, BuildContext {
     element?: number,
     component?: number,
   ): void {
-    this.reportAt(severity, code, message, this.here(), element, component);
-  }
-
-  reportAt(
-    severity: X12Severity,
-    code: X12IssueCode,
-    message: string,
-    at: SegAt,
-    element?: number,
-    component?: number,
-  ): void {
-    let byteOffset = at.byteOffset;
-    if (element !== undefined) {
-      // An absent element is placed at the end of its segment.
-      const n = Math.min(element, at.elements.length);
-      for (let k = 0; k < n; k++) {
-        byteOffset +=
-          (at.utf8 ? Buffer.byteLength(at.elements[k], 'utf8') : at.elements[k].length) + 1;
-      }
-      if (element >= at.elements.length) byteOffset--;
-    }
+    const v = this.view;
     const position: X12Position = {
-      segmentIndex: at.segmentIndex,
-      segmentId: at.elements[0] ?? '',
-      byteOffset,
+      segmentIndex: v.index,
+      segmentId: this.id,
+      byteOffset: element === undefined ? v.byteOffset : v.offsetOf(element),
     };
     if (element !== undefined) position.element = element;
     if (component !== undefined) position.component = component;
     this.issue(severity, code, message, position);
   }
 
-  segment(elements: string[], index: number, byteOffset: number, utf8: boolean): void {
-    this.seg = elements;
-    this.utf8 = utf8;
-    this.index = index;
-    this.offset = byteOffset;
-    const id = elements[0];
+  reportAt(severity: X12Severity, code: X12IssueCode, message: string, at: X12Position): void {
+    this.issue(severity, code, message, at);
+  }
+
+  segment(view: SegmentView): void {
+    this.view = view;
     const tx = this.tx;
     if (tx !== undefined) tx.segments++;
-    if (!isSegmentId(id)) {
-      this.seg = ['?'];
+    const id = segmentId(view);
+    if (id === '') {
+      this.id = '?';
       this.report(
         'error',
         'X12_INVALID_SEGMENT_ID',
@@ -173,6 +153,7 @@ export class Parser835 implements SegmentSink, BuildContext {
       );
       return;
     }
+    this.id = id;
     switch (id) {
       case 'ISA':
         return this.isa();
@@ -200,10 +181,9 @@ export class Parser835 implements SegmentSink, BuildContext {
       this.closeGroup(false);
       this.interchange = undefined;
     }
-    const e = this.seg;
-    const f = (i: number) => (e[i] ?? '').trim();
+    const f = (i: number) => text(this, i).trim();
     const control = f(13);
-    if (!/^\d{9}$/.test(e[13] ?? '')) {
+    if (!/^\d{9}$/.test(text(this, 13))) {
       this.report('error', 'X12_BAD_ISA', 'ISA13 must be a 9-digit control number', 13);
     }
     if (this.interchangeNumbers.has(control)) {
@@ -227,7 +207,6 @@ export class Parser835 implements SegmentSink, BuildContext {
         version: f(12),
         usageIndicator: f(15),
       },
-      at: this.here(),
       groups: 0,
     };
   }
@@ -241,8 +220,7 @@ export class Parser835 implements SegmentSink, BuildContext {
         'GS is outside an interchange (no ISA before it)',
       );
     }
-    const e = this.seg;
-    if ((e[1] ?? '') !== 'HP') {
+    if (!is(this, 1, 'HP')) {
       this.report(
         'error',
         'X12_INVALID_CODE',
@@ -250,18 +228,17 @@ export class Parser835 implements SegmentSink, BuildContext {
         1,
       );
     }
-    const version = e[8] ?? '';
+    const version = text(this, 8);
     this.checkVersion(version, 8);
     this.group = {
       info: {
-        controlNumber: e[6] ?? '',
-        senderCode: e[2] ?? '',
-        receiverCode: e[3] ?? '',
-        date: e[4] ?? '',
-        time: e[5] ?? '',
+        controlNumber: text(this, 6),
+        senderCode: text(this, 2),
+        receiverCode: text(this, 3),
+        date: text(this, 4),
+        time: text(this, 5),
         version,
       },
-      at: this.here(),
       transactions: 0,
     };
     if (this.interchange !== undefined) this.interchange.groups++;
@@ -273,14 +250,14 @@ export class Parser835 implements SegmentSink, BuildContext {
       this.report(
         'warning',
         'X12_VERSION_4010',
-        `${this.seg[0]}${element === 8 ? '08' : '03'} is 4010 (${version}); read with the 5010 rules`,
+        `${this.id}${element === 8 ? '08' : '03'} is 4010 (${version}); read with the 5010 rules`,
         element,
       );
     } else {
       this.report(
         'error',
         'X12_UNSUPPORTED_VERSION',
-        `${this.seg[0]}0${element} is not ${VERSION_5010}`,
+        `${this.id}0${element} is not ${VERSION_5010}`,
         element,
       );
     }
@@ -300,16 +277,15 @@ export class Parser835 implements SegmentSink, BuildContext {
     }
     if (this.group !== undefined) this.group.transactions++;
     this.sawTransaction = true;
-    const e = this.seg;
-    const controlNumber = e[2] ?? '';
+    const controlNumber = text(this, 2);
     this.tx = { controlNumber, builder: undefined, segments: 1, errors: 0 };
     if (controlNumber === '')
       this.report('error', 'X12_MISSING_ELEMENT', 'ST02 is required but empty', 2);
-    if ((e[1] ?? '') !== '835') {
+    if (!is(this, 1, '835')) {
       this.report('error', 'X12_NOT_835', 'ST01 is not 835; transaction skipped', 1);
       return;
     }
-    const st03 = e[3] ?? '';
+    const st03 = text(this, 3);
     const gs08 = this.group?.info.version ?? '';
     if (st03 !== '') {
       if (gs08 !== '' && st03 !== gs08) {
@@ -333,8 +309,7 @@ export class Parser835 implements SegmentSink, BuildContext {
       this.report('error', 'X12_UNEXPECTED_SEGMENT', 'SE without a matching ST');
       return;
     }
-    const e = this.seg;
-    const count = e[1] ?? '';
+    const count = text(this, 1);
     if (String(tx.segments) !== count.replace(/^0+(?=\d)/, '')) {
       this.report(
         'error',
@@ -343,7 +318,7 @@ export class Parser835 implements SegmentSink, BuildContext {
         1,
       );
     }
-    if ((e[2] ?? '') !== tx.controlNumber) {
+    if (!is(this, 2, tx.controlNumber)) {
       this.report('error', 'X12_CONTROL_NUMBER_MISMATCH', 'SE02 does not match ST02', 2);
     }
     this.finishTransaction();
@@ -381,16 +356,15 @@ export class Parser835 implements SegmentSink, BuildContext {
       this.report('error', 'X12_UNEXPECTED_SEGMENT', 'GE without a matching GS');
       return;
     }
-    const e = this.seg;
-    if ((e[1] ?? '') !== String(g.transactions)) {
+    if (!is(this, 1, String(g.transactions))) {
       this.report(
         'error',
         'X12_COUNT_MISMATCH',
-        `GE01 says ${e[1] || 'nothing'} transactions, the group has ${g.transactions}`,
+        `GE01 says ${text(this, 1) || 'nothing'} transactions, the group has ${g.transactions}`,
         1,
       );
     }
-    if ((e[2] ?? '') !== g.info.controlNumber) {
+    if (!is(this, 2, g.info.controlNumber)) {
       this.report('error', 'X12_CONTROL_NUMBER_MISMATCH', 'GE02 does not match GS06', 2);
     }
     this.group = undefined;
@@ -403,16 +377,15 @@ export class Parser835 implements SegmentSink, BuildContext {
       this.report('error', 'X12_UNEXPECTED_SEGMENT', 'IEA without a matching ISA');
       return;
     }
-    const e = this.seg;
-    if ((e[1] ?? '') !== String(x.groups)) {
+    if (!is(this, 1, String(x.groups))) {
       this.report(
         'error',
         'X12_COUNT_MISMATCH',
-        `IEA01 says ${e[1] || 'nothing'} groups, the interchange has ${x.groups}`,
+        `IEA01 says ${text(this, 1) || 'nothing'} groups, the interchange has ${x.groups}`,
         1,
       );
     }
-    if ((e[2] ?? '') !== x.info.controlNumber) {
+    if (!is(this, 2, x.info.controlNumber)) {
       this.report('error', 'X12_CONTROL_NUMBER_MISMATCH', 'IEA02 does not match ISA13', 2);
     }
     this.interchange = undefined;
@@ -422,8 +395,8 @@ export class Parser835 implements SegmentSink, BuildContext {
   finish(): void {
     if (this.stopped) return;
     const at = {
-      segmentIndex: this.index,
-      segmentId: this.seg[0] ?? '',
+      segmentIndex: this.view.index,
+      segmentId: this.id,
       byteOffset: this.scanner.bytesSeen,
     };
     if (this.tx !== undefined) {

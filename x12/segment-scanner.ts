@@ -1,17 +1,73 @@
 /**
- * Splits latin1-decoded text into segments and elements. Working in latin1 makes a character
- * index equal to a byte offset, so every position we report is a true byte offset; segments
- * holding non-ASCII bytes are re-decoded as UTF-8 before they are split.
+ * Finds segments and elements in latin1-decoded text. Working in latin1 makes a character
+ * index equal to a byte offset, so every position we report is a true byte offset; values of
+ * segments holding valid multi-byte UTF-8 are re-decoded as UTF-8 when they are read.
+ *
+ * Nothing is split: each segment is handed over as a view (where it is and where each element
+ * starts), so only the values a reader keeps are ever allocated.
  *
  * The scanner is incremental: the streaming API pushes chunks, parse835 pushes everything at
  * once. It never buffers more than one segment (capped by maxSegmentLength) beyond a chunk.
  */
+import { isUtf8 } from 'node:buffer';
 import { X12Error, type X12IssueCode, type X12Position, type X12Severity } from './errors';
 import type { Delimiters } from './types';
 
+/** The segment being read; reused for every segment, valid only during SegmentSink.segment. */
+export class SegmentView {
+  text = '';
+  /** The same input as bytes (bytes[i] === text.charCodeAt(i)): faster to scan. */
+  bytes: Uint8Array = EMPTY_BYTES;
+  /** Index in text of the segment id, and one past its last character (line breaks trimmed). */
+  start = 0;
+  end = 0;
+  /** Elements, the id included: what text.slice(start, end).split(separator) would return. */
+  count = 0;
+  /** starts[i] is the index in text where element i begins; starts[count] is end + 1. */
+  starts: Int32Array = new Int32Array(64);
+  /** 1-based number of the segment in the input, and the byte offset of its start. */
+  index = 0;
+  byteOffset = 0;
+  /** The segment holds valid multi-byte UTF-8: values must be decoded before use. */
+  utf8 = false;
+
+  /** Index in text where element i ends (exclusive); only for i < count. */
+  endOf(i: number): number {
+    return this.starts[i + 1] - 1;
+  }
+
+  /** Byte offset of element i, or of the end of the segment when it has no element i. */
+  offsetOf(i: number): number {
+    return this.byteOffset + (i < this.count ? this.starts[i] : this.end) - this.start;
+  }
+
+  set(text: string, bytes: Uint8Array, start: number, end: number, separator: number): void {
+    this.text = text;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    let starts = this.starts;
+    let n = 0;
+    starts[0] = start;
+    for (let p = start; p < end; p++) {
+      if (bytes[p] !== separator) continue;
+      if (n + 2 >= starts.length) starts = this.grow();
+      starts[++n] = p + 1;
+    }
+    starts[n + 1] = end + 1;
+    this.count = n + 1;
+  }
+
+  private grow(): Int32Array {
+    const bigger = new Int32Array(this.starts.length * 2);
+    bigger.set(this.starts);
+    this.starts = bigger;
+    return bigger;
+  }
+}
+
 export interface SegmentSink {
-  /** utf8: the segment held multi-byte UTF-8, so element byte lengths differ from lengths. */
-  segment(elements: string[], index: number, byteOffset: number, utf8: boolean): void;
+  segment(view: SegmentView): void;
   issue(severity: X12Severity, code: X12IssueCode, message: string, position: X12Position): void;
   /** Set by the sink to make the scanner drop the rest of the input. */
   readonly stopped: boolean;
@@ -20,7 +76,8 @@ export interface SegmentSink {
 const ISA_LENGTH = 106;
 // Positions of the 16 element separators in a fixed-length ISA.
 const ISA_SEPARATORS = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
-const HIGH_BYTE = /[\u0080-\u00ff]/;
+const HIGH_BYTES = /[\u0080-\u00ff]/g;
+const EMPTY_BYTES = new Uint8Array(0);
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -37,6 +94,13 @@ export class SegmentScanner {
   /** The segment terminator sits at the start of each line ("\n~GS|...", seen in the wild). */
   private terminatorLeads = false;
   private buf = '';
+  /** buf as bytes, kept in step with it. */
+  private bytes: Uint8Array = EMPTY_BYTES;
+  /** buf holds only ASCII (no segment needs a UTF-8 check). */
+  private ascii = true;
+  /** Index in buf of the next byte >= 0x80 at or after the segment being read, -1 if unknown. */
+  private nextHigh = -1;
+  private readonly view = new SegmentView();
   private base = 0;
   private count = 0;
   private skipping = false;
@@ -58,31 +122,57 @@ export class SegmentScanner {
     return this.base + this.buf.length;
   }
 
-  push(chunk: string): void {
+  /**
+   * chunk: latin1 text (one character per byte); bytes: the same bytes; ascii: whether they
+   * hold no byte >= 0x80 (the caller knows it cheaply).
+   */
+  push(chunk: string, bytes: Uint8Array, ascii: boolean): void {
     if (this.sink.stopped) {
       return;
     }
+    let from = 0;
     if (this.skipping) {
-      chunk = this.skipRest(chunk);
-      if (this.skipping) {
+      from = this.skipRest(chunk);
+      if (from < 0) {
         return;
       }
     }
     const d = this.delimiters;
-    if (this.buf.length > 0 && this.started && d !== undefined && chunk.length > 256) {
+    if (this.buf.length > 0 && this.started && d !== undefined && chunk.length - from > 256) {
       // Finish the segment cut by the previous chunk on its own, then scan the new chunk in
       // place: concatenating the whole chunk to the remainder would copy every chunk once more
-      // (V8 flattens the concatenation on the first indexOf) and keep both copies alive.
-      const t = chunk.indexOf(d.segment);
+      // and keep both copies alive.
+      const t = chunk.indexOf(d.segment, from);
       if (t >= 0 && t + 1 < chunk.length) {
-        this.buf = this.buf + chunk.slice(0, t + 1);
+        this.append(chunk.slice(from, t + 1), bytes.subarray(from, t + 1), ascii);
         this.drain(false);
-        this.push(chunk.slice(t + 1));
-        return;
+        if (this.buf.length > 0 || this.skipping) {
+          this.push(chunk.slice(t + 1), bytes.subarray(t + 1), ascii);
+          return;
+        }
+        from = t + 1;
+        this.base -= from;
       }
     }
-    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    this.drain(false);
+    if (this.buf.length === 0) {
+      // Read in place from `from` (a slice would be a V8 sliced string, slower to read).
+      this.buf = chunk;
+      this.bytes = bytes;
+      this.ascii = ascii;
+      this.drain(false, from);
+    } else {
+      this.append(chunk.slice(from), bytes.subarray(from), ascii);
+      this.drain(false);
+    }
+  }
+
+  private append(chunk: string, bytes: Uint8Array, ascii: boolean): void {
+    this.buf = this.buf + chunk;
+    const joined = new Uint8Array(this.bytes.length + bytes.length);
+    joined.set(this.bytes);
+    joined.set(bytes, this.bytes.length);
+    this.bytes = joined;
+    this.ascii = this.ascii && ascii;
   }
 
   end(): void {
@@ -95,16 +185,16 @@ export class SegmentScanner {
     }
   }
 
-  private skipRest(chunk: string): string {
+  /** Skips the rest of a too-long segment: where chunk goes on after it, or -1. */
+  private skipRest(chunk: string): number {
     const term = this.delimiters?.segment ?? '~';
     const i = chunk.indexOf(term);
     if (i < 0) {
       this.base += chunk.length;
-      return '';
+      return -1;
     }
     this.skipping = false;
-    this.base += i + 1;
-    return chunk.slice(i + 1);
+    return i + 1;
   }
 
   /** Rejects input that is not text X12 at all, before any segment is read. */
@@ -175,23 +265,26 @@ export class SegmentScanner {
       );
     }
     this.buf = buf.slice(start);
+    this.bytes = this.bytes.subarray(start);
     this.base += start;
     this.started = true;
     return true;
   }
 
-  private drain(final: boolean): void {
+  /** Reads every complete segment in buf from `from` on; keeps the rest for the next chunk. */
+  private drain(final: boolean, from = 0): void {
     if (!this.started && !this.checkStart(final)) {
       return;
     }
     const buf = this.buf;
+    const bytes = this.bytes;
     const len = buf.length;
-    let pos = 0;
-    const high = HIGH_BYTE.test(buf);
+    let pos = from;
+    this.nextHigh = -1;
     while (!this.sink.stopped) {
-      let c = buf.charCodeAt(pos);
+      let c = bytes[pos];
       while (pos < len && (c === 10 || c === 13 || c === 32 || c === 9)) {
-        c = buf.charCodeAt(++pos);
+        c = bytes[++pos];
       }
       if (pos >= len) {
         break;
@@ -199,10 +292,7 @@ export class SegmentScanner {
       const d = this.delimiters;
       if (
         d === undefined ||
-        (c === 73 &&
-          buf.charCodeAt(pos + 1) === 83 &&
-          buf.charCodeAt(pos + 2) === 65 &&
-          !isAlnum(buf.charCodeAt(pos + 3)))
+        (c === 73 && bytes[pos + 1] === 83 && bytes[pos + 2] === 65 && !isAlnum(bytes[pos + 3]))
       ) {
         const next =
           d === undefined && c !== 73 ? this.readHeaderless(pos, final) : this.readIsa(pos, final);
@@ -212,6 +302,8 @@ export class SegmentScanner {
         pos = next;
         continue;
       }
+      // Native indexOf finds the terminator faster than a second test per byte in the loop
+      // that finds the element separators (measured: bench/x12/README.md).
       const end = buf.indexOf(d.segment, pos);
       if (end < 0) {
         if (len - pos > this.max) {
@@ -222,7 +314,7 @@ export class SegmentScanner {
         if (!final) {
           break;
         }
-        const leadsOk = this.terminatorLeads && isBreak(buf.charCodeAt(len - 1));
+        const leadsOk = this.terminatorLeads && isBreak(bytes[len - 1]);
         if (!leadsOk)
           this.sink.issue(
             'warning',
@@ -234,7 +326,7 @@ export class SegmentScanner {
               byteOffset: this.base + pos,
             },
           );
-        this.emit(buf.slice(pos), pos, high);
+        this.emit(pos, len);
         pos = len;
         break;
       }
@@ -244,32 +336,46 @@ export class SegmentScanner {
         pos = end + 1;
         continue;
       }
-      this.emit(buf.slice(pos, end), pos, high);
+      this.emit(pos, end);
       pos = end + 1;
     }
-    this.buf = pos >= len ? '' : buf.slice(pos);
+    if (pos >= len) {
+      this.buf = '';
+      this.bytes = EMPTY_BYTES;
+      this.ascii = true;
+    } else {
+      this.buf = buf.slice(pos);
+      this.bytes = bytes.subarray(pos);
+    }
     this.base += Math.min(pos, len);
   }
 
-  private emit(seg: string, pos: number, high: boolean): void {
-    const d = this.delimiters as Delimiters;
-    let last = seg.charCodeAt(seg.length - 1);
-    while (seg.length > 0 && isBreak(last)) {
-      seg = seg.slice(0, -1);
-      last = seg.charCodeAt(seg.length - 1);
-    }
-    let utf8 = false;
-    if (high && HIGH_BYTE.test(seg)) {
-      // Only valid UTF-8 is re-decoded; other high bytes stay one character per byte.
-      const raw = Buffer.from(seg, 'latin1');
-      const decoded = raw.toString('utf8');
-      if (Buffer.byteLength(decoded, 'utf8') === raw.length) {
-        seg = decoded;
-        utf8 = true;
-      }
-    }
+  private emit(start: number, end: number): void {
+    const bytes = this.bytes;
+    while (end > start && isBreak(bytes[end - 1])) end--;
     this.count++;
-    this.sink.segment(seg.split(d.element), this.count, this.base + pos, utf8);
+    this.sendView(start, end, (this.delimiters as Delimiters).element, this.isUtf8(start, end));
+  }
+
+  private sendView(start: number, end: number, separator: string, utf8: boolean): void {
+    const v = this.view;
+    v.set(this.buf, this.bytes, start, end, separator.charCodeAt(0));
+    v.index = this.count;
+    v.byteOffset = this.base + start;
+    v.utf8 = utf8;
+    this.sink.segment(v);
+  }
+
+  /** Only valid UTF-8 is decoded; other high bytes stay one character per byte. */
+  private isUtf8(start: number, end: number): boolean {
+    if (this.ascii) return false;
+    if (this.nextHigh < start) {
+      HIGH_BYTES.lastIndex = start;
+      const m = HIGH_BYTES.exec(this.buf);
+      this.nextHigh = m === null ? Infinity : m.index;
+    }
+    if (this.nextHigh >= end) return false;
+    return isUtf8(Buffer.from(this.buf.slice(start, end), 'latin1'));
   }
 
   private idOf(text: string): string {
@@ -370,7 +476,7 @@ export class SegmentScanner {
     this.delimiters = { element: sep, component, repetition, segment };
     this.headerless = false;
     this.count++;
-    this.sink.segment(buf.slice(pos, compAt + 1).split(sep), this.count, this.base + pos, false);
+    this.sendView(pos, compAt + 1, sep, false);
     return next;
   }
 
@@ -395,12 +501,7 @@ export class SegmentScanner {
     }
     const stop = end < 0 ? this.buf.length : end;
     this.count++;
-    this.sink.segment(
-      this.buf.slice(pos, stop).split(this.delimiters.element),
-      this.count,
-      this.base + pos,
-      false,
-    );
+    this.sendView(pos, stop, this.delimiters.element, false);
     return stop + 1;
   }
 

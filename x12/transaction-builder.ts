@@ -2,7 +2,7 @@
  * Builds one Transaction835 from the segments between ST and SE: header (BPR, TRN, CUR, REF,
  * DTM), 1000A payer, 1000B payee, 2000 LX/TS3/TS2, claims (via ClaimReader) and PLB.
  */
-import { ClaimReader, type BuildContext, type SegAt } from './claim-reader';
+import { ClaimReader, type BuildContext } from './claim-reader';
 import { linkReversals } from './claim-derived';
 import {
   amountAt,
@@ -11,14 +11,18 @@ import {
   compositeAt,
   contactOf,
   dateAt,
+  elements,
   maxElements,
+  need,
   numberAt,
   opt,
   pad,
   positional,
   referenceOf,
   req,
+  reqCode,
 } from './element-readers';
+import type { X12Position } from './errors';
 import { centsOf, formatCents } from './money';
 import type {
   Claim835,
@@ -66,15 +70,14 @@ type Loop = 'header' | 'payer' | 'payee' | 'detail' | 'plb';
 export class TransactionBuilder {
   private readonly tx: Transaction835;
   private loop: Loop = 'header';
-  private claim: ClaimReader | undefined;
+  private readonly claims: ClaimReader;
   private summary: ProviderSummary | undefined;
   private hasBpr = false;
   private hasPayer = false;
   private hasPayee = false;
   private paidCents = 0;
   private plbCents = 0;
-  private bprAt: SegAt | undefined;
-  errors = 0;
+  private bprAt: X12Position | undefined;
 
   constructor(
     private readonly ctx: BuildContext,
@@ -97,10 +100,11 @@ export class TransactionBuilder {
     };
     if (interchange !== undefined) this.tx.interchange = interchange;
     if (group !== undefined) this.tx.group = group;
+    this.claims = new ClaimReader(ctx);
   }
 
   segment(id: string): void {
-    if (this.claim !== undefined && this.claim.segment(id)) {
+    if (this.claims.claim !== undefined && this.claims.segment(id)) {
       return;
     }
     const ctx = this.ctx;
@@ -137,7 +141,10 @@ export class TransactionBuilder {
           : this.unexpected(id);
       case 'RDM':
         if (this.loop !== 'payee' || this.summary !== undefined) return this.unexpected(id);
-        this.tx.payee.remittanceDelivery = { method: req(ctx, 1), elements: ctx.seg.slice(1) };
+        this.tx.payee.remittanceDelivery = {
+          method: req(ctx, 1),
+          elements: elements(ctx).slice(1),
+        };
         if (opt(ctx, 2) !== undefined) this.tx.payee.remittanceDelivery.name = opt(ctx, 2);
         if (opt(ctx, 3) !== undefined)
           this.tx.payee.remittanceDelivery.communicationNumber = opt(ctx, 3);
@@ -159,7 +166,7 @@ export class TransactionBuilder {
     this.ctx.report(
       'error',
       'X12_UNEXPECTED_SEGMENT',
-      `${id} is not expected here (loop ${this.claim ? 'claim' : this.loop})`,
+      `${id} is not expected here (loop ${this.claims.claim ? 'claim' : this.loop})`,
     );
   }
 
@@ -167,15 +174,15 @@ export class TransactionBuilder {
     const ctx = this.ctx;
     const p = this.tx.payment;
     const rec = p as unknown as Record<string, string>;
-    for (let i = 1; i < BPR_FIELDS.length && i < ctx.seg.length; i++) {
+    for (let i = 1; i < BPR_FIELDS.length && i < ctx.view.count; i++) {
       const name = BPR_FIELDS[i] as string;
       if (i === 2 || i === 16) continue;
       const v = opt(ctx, i);
       if (v !== undefined) rec[name] = v;
     }
-    req(ctx, 1);
-    req(ctx, 3);
-    req(ctx, 4);
+    need(ctx, 1);
+    need(ctx, 3);
+    need(ctx, 4);
     if (p.handlingCode !== '' && !HANDLING_CODES.has(p.handlingCode)) {
       ctx.report('error', 'X12_INVALID_CODE', 'BPR01 is not a transaction handling code', 1);
     }
@@ -184,7 +191,12 @@ export class TransactionBuilder {
     if (date !== undefined) p.date = date;
     maxElements(ctx, 21);
     this.hasBpr = true;
-    this.bprAt = ctx.here();
+    this.bprAt = {
+      segmentIndex: ctx.view.index,
+      segmentId: 'BPR',
+      byteOffset: ctx.view.offsetOf(2),
+      element: 2,
+    };
   }
 
   private header(id: string): void {
@@ -198,14 +210,14 @@ export class TransactionBuilder {
       this.tx.currency = {
         entityIdentifierCode: req(ctx, 1),
         currencyCode: req(ctx, 2),
-        elements: ctx.seg.slice(1),
+        elements: elements(ctx).slice(1),
       };
       const rate = numberAt(ctx, 3);
       if (rate !== undefined) this.tx.currency.exchangeRate = rate;
     } else if (id === 'REF') {
       this.tx.references.push(referenceOf(ctx));
     } else {
-      if (req(ctx, 1) !== '405') {
+      if (reqCode(ctx, 1) !== '405') {
         ctx.report('error', 'X12_INVALID_CODE', 'header DTM01 must be 405 (production date)', 1);
       }
       const d = dateAt(ctx, 2, true);
@@ -215,7 +227,7 @@ export class TransactionBuilder {
 
   private n1(): void {
     const ctx = this.ctx;
-    const code = req(ctx, 1);
+    const code = reqCode(ctx, 1);
     const target =
       code === 'PR' && this.loop === 'header'
         ? 'payer'
@@ -244,7 +256,7 @@ export class TransactionBuilder {
         ctx.report('error', 'X12_MISSING_ELEMENT', 'N1*PE needs a name (N102) or an id (N104)', 2);
       this.hasPayee = true;
     } else {
-      req(ctx, 2);
+      need(ctx, 2);
       this.hasPayer = true;
     }
     this.loop = target;
@@ -266,10 +278,9 @@ export class TransactionBuilder {
   }
 
   private closeClaim(): void {
-    if (this.claim === undefined) return;
-    const c: Claim835 = this.claim.close();
-    this.claim = undefined;
-    this.paidCents += centsOf(c.paymentAmount);
+    if (this.claims.claim === undefined) return;
+    const c: Claim835 = this.claims.close();
+    this.paidCents += this.claims.paidCents;
     this.tx.claims.push(c);
   }
 
@@ -286,7 +297,7 @@ export class TransactionBuilder {
     const s = this.summary;
     if (
       s === undefined ||
-      this.claim !== undefined ||
+      this.claims.claim !== undefined ||
       (id === 'TS3' ? s.ts3 : s.ts2) !== undefined ||
       (id === 'TS3' && s.ts2 !== undefined)
     ) {
@@ -315,7 +326,7 @@ export class TransactionBuilder {
     if (this.loop !== 'payee' && this.loop !== 'detail') return this.unexpected('CLP');
     this.closeClaim();
     this.loop = 'detail';
-    this.claim = new ClaimReader(this.ctx, this.summary?.assignedNumber);
+    this.claims.open(this.summary?.assignedNumber);
   }
 
   private plb(): void {
@@ -379,7 +390,6 @@ export class TransactionBuilder {
         'X12_TRANSACTION_UNBALANCED',
         `claims paid ${formatCents(this.paidCents)} - provider adjustments ${formatCents(this.plbCents)} = ${formatCents(expected)}, but BPR02 is ${this.tx.payment.amount}`,
         this.bprAt,
-        2,
       );
     }
     linkReversals(this.tx.claims);

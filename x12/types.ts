@@ -2,6 +2,11 @@
  * The 835 model. Every amount is a decimal string with two decimals ("123.45", "-1.27"):
  * money never passes through a float, and JSON consumers get exact values.
  * Dates are ISO "YYYY-MM-DD". Optional elements that were absent are left undefined.
+ *
+ * The model is read-only. To keep large remittances small in memory, values that are equal
+ * across lines and claims are one shared, frozen object: empty lists, date references, date,
+ * reason-code, remark-code and denied-line lists, and procedures (code with modifiers). Copy
+ * before changing anything (`[...list]`, `{ ...procedure }`); writing to a shared value throws.
  */
 import type { X12Issue } from './errors';
 
