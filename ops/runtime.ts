@@ -27,7 +27,20 @@ export interface Runtime {
 
 /** What API and worker share: the app-role database and the PHI cipher. */
 export function createRuntime(config: Config, opts: { poolSize?: number } = {}): Runtime {
-  const db = createDatabase(applicationDatabaseUrl(config), { max: opts.poolSize ?? 10 });
-  const cipher = new PhiCipher(new TenantKeyRing(db, new LocalMasterKey(loadMasterKey(config))));
-  return { db, cipher, close: () => db.destroy() };
+  const url = applicationDatabaseUrl(config);
+  const db = createDatabase(url, { max: opts.poolSize ?? 10 });
+  // The key ring's reads get connections of their own: callers encrypt inside transactions
+  // that hold the main pool's, and must never wait on themselves for a key.
+  const keysDb = createDatabase(url, { max: 2 });
+  const cipher = new PhiCipher(
+    new TenantKeyRing(keysDb, new LocalMasterKey(loadMasterKey(config))),
+  );
+  return {
+    db,
+    cipher,
+    close: async () => {
+      await db.destroy();
+      await keysDb.destroy();
+    },
+  };
 }
