@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { PhiCipher } from '../db/crypto/phi-cipher';
 import type { Database } from '../db/database';
 import { recordAudit } from '../db/audit/audit.repository';
@@ -30,6 +30,7 @@ import {
 } from '../x12';
 import { centsOf } from '../x12/money';
 import type { StoredName, StoredServiceDates } from './claim-context';
+import { lifecycleStartOptions, startEach, startOnce } from './lifecycle-starter';
 
 export interface IngestDeps {
   db: Database;
@@ -322,6 +323,44 @@ export function createIngestActivities(deps: IngestDeps) {
         new ClaimLifecycleRepository(tx).toStart(input.fileId, input.after, input.limit),
       );
       return { claimIds };
+    },
+
+    /**
+     * Starts the lifecycles of one page of claims with the worker's client,
+     * many requests in flight, instead of a child start per claim from the
+     * ingestion workflow (each child start also writes to the parent's history,
+     * one parent at a time). Ids are deterministic and never reused, so a
+     * retried attempt starts nothing twice; it resumes after the last claim its
+     * predecessor heartbeated. `count` is the page's size, started now or before.
+     */
+    async startLifecycles(input: {
+      tenantId: string;
+      fileId: string;
+      after: string | null;
+      limit: number;
+    }): Promise<{ count: number; last: string | null }> {
+      const ctx = Context.current();
+      const claimIds = await inTenant(db, scopeOf(input.tenantId, input.fileId), (tx) =>
+        new ClaimLifecycleRepository(tx).toStart(input.fileId, input.after, input.limit),
+      );
+      const resumeAfter = ctx.info.heartbeatDetails as string | undefined;
+      const from = resumeAfter ? claimIds.indexOf(resumeAfter) + 1 : 0;
+      const { taskQueue } = ctx.info;
+      await startEach(
+        claimIds.slice(from),
+        (claimId) =>
+          startOnce(
+            ctx.client,
+            'claimLifecycle',
+            lifecycleStartOptions(taskQueue, {
+              tenantId: input.tenantId,
+              claimId,
+              timers: deps.timers,
+            }),
+          ),
+        { progress: (through) => ctx.heartbeat(claimIds[from + through - 1]) },
+      );
+      return { count: claimIds.length, last: claimIds.at(-1) ?? null };
     },
 
     async outcomesToSignal(input: {

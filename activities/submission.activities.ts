@@ -6,7 +6,9 @@ import { ClaimLifecycleRepository } from '../db/repositories/claim-lifecycle.rep
 import type { AppealLevel, ClaimOutcome, RemittanceOutcome } from '../workflows/contracts';
 import { carcDescription } from '../x12/codes/code-lists';
 import { renderPacket } from './appeal/packet';
+import type { Tx } from '../db/unit-of-work';
 import { claimForAnalysis } from './claim-context';
+import { writeAsYouGo, type StepContext } from './claim-preparation';
 import { loadDetails, lockedState, scope, type LifecycleDeps } from './lifecycle-deps';
 import { SubmissionRejected } from './payer/payer-adapter';
 import { nextAppealLevel } from './triage';
@@ -311,36 +313,50 @@ export function createSubmissionActivities(deps: LifecycleDeps) {
         // Closed already: a retry after the close committed. A next level reopens the
         // claim (triage), so this never swallows a later close.
         if ((await lockedState(tx, input.claimId)) === 'closed') return;
-        const appeals = new AppealRepository(tx);
-        if (input.appealId && APPEAL_RESULTS.has(input.outcome)) {
-          const appeal = await appeals.find(input.appealId);
-          if (appeal && appeal.status !== 'closed') {
-            await appeals.recordOutcome(input.tenantId, {
-              appeal_id: input.appealId,
-              result: input.outcome as 'overturned',
-              recovered_cents: input.recoveredCents,
-              source_remittance_file_id: input.sourceFileId ?? null,
-            });
-            await appeals.update(input.appealId, { status: 'closed' });
-          }
-        }
-        await new ClaimLifecycleRepository(tx).update(input.claimId, {
-          lifecycle_state: 'closed',
-          lifecycle_outcome: input.outcome,
-          recovered_cents: input.recoveredCents,
-        });
-        await recordAudit(tx, {
-          action: 'claim.close',
-          resourceType: 'claim',
-          resourceId: input.claimId,
-          claimId: input.claimId,
-          purpose: 'payment',
-          workflowId: input.workflowId,
-          details: { outcome: input.outcome, recoveredCents: input.recoveredCents },
-        });
+        await closeClaimIn(tx, { ...input, ...writeAsYouGo(tx, input.claimId) }, input);
       });
     },
   };
+}
+
+/** Closes the claim (and its appeal, with the result) inside the caller's transaction. */
+export async function closeClaimIn(
+  tx: Tx,
+  ctx: Pick<StepContext, 'tenantId' | 'claimId' | 'workflowId' | 'audit' | 'mirror'>,
+  input: {
+    appealId?: string | undefined;
+    outcome: ClaimOutcome;
+    recoveredCents: number;
+    sourceFileId?: string | undefined;
+  },
+): Promise<void> {
+  const appeals = new AppealRepository(tx);
+  if (input.appealId && APPEAL_RESULTS.has(input.outcome)) {
+    const appeal = await appeals.find(input.appealId);
+    if (appeal && appeal.status !== 'closed') {
+      await appeals.recordOutcome(ctx.tenantId, {
+        appeal_id: input.appealId,
+        result: input.outcome as 'overturned',
+        recovered_cents: input.recoveredCents,
+        source_remittance_file_id: input.sourceFileId ?? null,
+      });
+      await appeals.update(input.appealId, { status: 'closed' });
+    }
+  }
+  await ctx.mirror({
+    lifecycle_state: 'closed',
+    lifecycle_outcome: input.outcome,
+    recovered_cents: input.recoveredCents,
+  });
+  await ctx.audit({
+    action: 'claim.close',
+    resourceType: 'claim',
+    resourceId: ctx.claimId,
+    claimId: ctx.claimId,
+    purpose: 'payment',
+    workflowId: ctx.workflowId,
+    details: { outcome: input.outcome, recoveredCents: input.recoveredCents },
+  });
 }
 
 export type SubmissionActivities = ReturnType<typeof createSubmissionActivities>;

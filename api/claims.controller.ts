@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { ClaimLifecycleState } from '../workflows/contracts';
+import { CLAIM_STATES, type ClaimLifecycleState } from '../workflows/contracts';
 import { ClaimsService } from './claims.service';
 import { Requires } from './permissions';
 import { type Actor, Who } from './principal';
@@ -10,18 +10,7 @@ import { body, query } from './validation';
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-24');
 const cents = z.coerce.number().int().min(0).max(1e12);
 export const ClaimQuery = z.strictObject({
-  status: z
-    .enum([
-      'triage',
-      'analysis',
-      'drafting',
-      'awaiting_review',
-      'preparing_packet',
-      'submitting',
-      'awaiting_outcome',
-      'closed',
-    ])
-    .optional(),
+  status: z.enum(CLAIM_STATES).optional(),
   category: z
     .string()
     .regex(/^[a-z][a-z_]{1,40}$/)

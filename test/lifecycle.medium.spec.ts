@@ -144,7 +144,7 @@ describe('a denied claim is worked to its outcome', () => {
       stack.temporal,
       stack.config,
       claimWorkflowId(claimId),
-      'claim-lifecycle-overturned',
+      'claim-lifecycle-overturned-one-step',
     );
   });
 
@@ -188,7 +188,7 @@ describe('a denied claim is worked to its outcome', () => {
       stack.temporal,
       stack.config,
       claimWorkflowId(claimId),
-      'claim-lifecycle-rejected',
+      'claim-lifecycle-rejected-one-step',
     );
   });
 
@@ -305,8 +305,13 @@ describe('a review nobody answers', () => {
       stack.temporal,
       stack.config,
       claimWorkflowId(claimId),
-      'claim-lifecycle-review-missed',
+      'claim-lifecycle-review-missed-one-step',
     );
-    await replayAndKeep(stack.temporal, stack.config, `remittance-${fileId}`, 'ingest-remittance');
+    await replayAndKeep(
+      stack.temporal,
+      stack.config,
+      `remittance-${fileId}`,
+      'ingest-remittance-started-by-activity',
+    );
   });
 });

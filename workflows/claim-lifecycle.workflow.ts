@@ -1,14 +1,20 @@
 import {
+  type ActivityOptions,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities/lifecycle.activities';
+import type { Prepared } from '../activities/preparation.activities';
 import {
   getClaimState,
+  NO_APPEAL,
+  PATCHES,
   remittanceOutcome,
   submitReview,
   type ClaimLifecycleInput,
@@ -22,16 +28,19 @@ import { durationMs } from './durations';
 import { validateReview } from './review-rules';
 
 // Database steps: quick, retried for long; a person may be waiting on them.
-const fast = proxyActivities<LifecycleActivities>({
+const FAST = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1s',
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['NotFound', 'InvalidInput'],
   },
-});
+} satisfies ActivityOptions;
+const fast = proxyActivities<LifecycleActivities>(FAST);
+// The same database steps run inside the workflow task: no server round trip of their own.
+const local = proxyLocalActivities<LifecycleActivities>(FAST);
 // Model calls, PDF rendering and the payer: slower, backed off further.
-const slow = proxyActivities<LifecycleActivities>({
+const SLOW = {
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '1 minute',
   retry: {
@@ -40,13 +49,8 @@ const slow = proxyActivities<LifecycleActivities>({
     maximumInterval: '10 minutes',
     nonRetryableErrorTypes: ['NotFound', 'InvalidInput', 'SubmissionRejected'],
   },
-});
-
-const NO_APPEAL: Record<string, ClaimOutcome> = {
-  none: 'no_action',
-  bill_patient: 'patient_responsibility',
-  write_off: 'written_off',
-};
+} satisfies ActivityOptions;
+const slowUnlimited = proxyActivities<LifecycleActivities>(SLOW);
 
 /**
  * One denied or underpaid claim's durable life: triage, analysis, a person's
@@ -55,6 +59,17 @@ const NO_APPEAL: Record<string, ClaimOutcome> = {
  */
 export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimLifecycleState> {
   const { tenantId, claimId, timers } = input;
+  // Capped retries (EXTERNAL_RETRY_MAX_ATTEMPTS) let an outage fail the workflow for ops to retry.
+  const slow = timers.externalRetryMaxAttempts
+    ? proxyActivities<LifecycleActivities>({
+        ...SLOW,
+        retry: {
+          ...SLOW.retry,
+          maximumAttempts: timers.externalRetryMaxAttempts,
+          initialInterval: timers.externalRetryInitial ?? SLOW.retry.initialInterval,
+        },
+      })
+    : slowUnlimited;
   const workflowId = workflowInfo().workflowId;
   const state: ClaimLifecycleState = {
     claimId,
@@ -64,9 +79,12 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimL
   let decision: ReviewDecision | undefined;
   let outcome: RemittanceOutcome | undefined;
 
-  const enter = (next: ClaimState, note?: string) => {
+  const mark = (next: ClaimState, note?: string) => {
     state.state = next;
     state.history.push({ state: next, at: new Date().toISOString(), ...(note ? { note } : {}) });
+  };
+  const enter = (next: ClaimState, note?: string) => {
+    mark(next, note);
     upsertSearchAttributes({ ClaimState: [next] });
   };
   const close = async (
@@ -104,53 +122,96 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimL
     { validator: (d) => validateReview(d, state) },
   );
 
-  enter('triage', input.level ? `next level: ${input.level}` : undefined);
-  const triage = await fast.triageClaim({
-    tenantId,
-    claimId,
-    workflowId,
-    level: input.level ?? null,
-  });
-  Object.assign(state, {
-    category: triage.category,
-    recommendedAction: triage.recommendedAction,
-    appealLevel: triage.appealLevel,
-    appealDeadline: triage.appealDeadline,
-    priority: triage.priority,
-  });
-  upsertSearchAttributes({ DenialCategory: [triage.category], PayerId: [triage.payerKey] });
-  if (NO_APPEAL[triage.recommendedAction]) return close(NO_APPEAL[triage.recommendedAction]!);
-
-  enter('analysis');
-  const analysis = await slow.analyzeDenial({ tenantId, claimId, workflowId });
-  state.analysis = {
-    source: analysis.source,
-    label: analysis.label,
-    fallbackReason: analysis.fallbackReason,
+  const applyTriage = (t: Prepared['triage']) =>
+    Object.assign(state, {
+      category: t.category,
+      recommendedAction: t.recommendedAction,
+      appealLevel: t.appealLevel,
+      appealDeadline: t.appealDeadline,
+      priority: t.priority,
+    });
+  const applyAnalysis = (a: NonNullable<Prepared['analysis']>) => {
+    state.analysis = { source: a.source, label: a.label, fallbackReason: a.fallbackReason };
+    state.category = a.category;
+    state.recommendedAction = a.recommendedAction;
   };
-  state.category = analysis.category;
-  state.recommendedAction = analysis.recommendedAction;
-  if (NO_APPEAL[analysis.recommendedAction]) return close(NO_APPEAL[analysis.recommendedAction]!);
 
-  enter('drafting');
-  const { appealId } = await slow.draftAppeal({
-    tenantId,
-    claimId,
-    workflowId,
-    level: triage.appealLevel,
-  });
-  state.appealId = appealId;
+  const levelNote = input.level ? `next level: ${input.level}` : undefined;
+  let triage: Prepared['triage'];
+  let analysis: Prepared['analysis'];
+  let appealId: string | undefined;
+  let task: Prepared['task'];
+  if (patched(PATCHES.oneStepPreparation)) {
+    // Triage, the rules' analysis, the letter and the task in one local activity, so a claim
+    // reaches its review in one workflow task; the search attributes follow once, after it.
+    mark('triage', levelNote);
+    const prepared = await local.prepareClaim({
+      tenantId,
+      claimId,
+      workflowId,
+      level: input.level ?? null,
+      reviewTimeout: timers.reviewTimeout,
+    });
+    triage = prepared.triage;
+    applyTriage(triage);
+    if ((analysis = prepared.analysis)) {
+      mark('analysis');
+      applyAnalysis(analysis);
+    }
+    if (prepared.closed) {
+      state.outcome = prepared.closed;
+      state.recoveredCents = 0;
+      mark('closed', prepared.closed);
+    } else {
+      if ((appealId = prepared.appealId)) {
+        state.appealId = appealId;
+        mark('drafting');
+      }
+      if ((task = prepared.task)) mark('awaiting_review');
+    }
+    upsertSearchAttributes({
+      ClaimState: [state.state],
+      DenialCategory: [triage.category],
+      PayerId: [triage.payerKey],
+    });
+    if (prepared.closed) return state;
+  } else {
+    enter('triage', levelNote);
+    triage = await fast.triageClaim({ tenantId, claimId, workflowId, level: input.level ?? null });
+    applyTriage(triage);
+    upsertSearchAttributes({ DenialCategory: [triage.category], PayerId: [triage.payerKey] });
+    if (NO_APPEAL[triage.recommendedAction]) return close(NO_APPEAL[triage.recommendedAction]!);
+  }
 
-  const task = await fast.openReviewTask({
-    tenantId,
-    claimId,
-    workflowId,
-    appealId,
-    deadline: triage.appealDeadline,
-    reviewTimeout: timers.reviewTimeout,
-  });
-  // Only once the task exists can a person act on it.
-  enter('awaiting_review');
+  // With a model configured (and in runs begun before the one-step path), one activity a step.
+  if (!analysis) {
+    enter('analysis');
+    analysis = await slow.analyzeDenial({ tenantId, claimId, workflowId });
+    applyAnalysis(analysis);
+    if (NO_APPEAL[analysis.recommendedAction]) return close(NO_APPEAL[analysis.recommendedAction]!);
+  }
+  if (!appealId) {
+    enter('drafting');
+    ({ appealId } = await slow.draftAppeal({
+      tenantId,
+      claimId,
+      workflowId,
+      level: triage.appealLevel,
+    }));
+    state.appealId = appealId;
+  }
+  if (!task) {
+    task = await fast.openReviewTask({
+      tenantId,
+      claimId,
+      workflowId,
+      appealId,
+      deadline: triage.appealDeadline,
+      reviewTimeout: timers.reviewTimeout,
+    });
+    // Only once the task exists can a person act on it.
+    enter('awaiting_review');
+  }
   state.reviewTaskId = task.taskId;
   state.assignedTo = null;
   const reviewEnds = Date.now() + task.waitMs;

@@ -33,6 +33,9 @@ export interface LifecycleTimers {
   reviewEscalateAfter: string;
   followUpEvery: string;
   followUpLimit: number;
+  /** Set only to cap the slow (external) activities' retries, e.g. so ops can see a failure in a test. */
+  externalRetryMaxAttempts?: number;
+  externalRetryInitial?: string;
 }
 
 export type AppealLevel =
@@ -54,15 +57,19 @@ export interface ClaimLifecycleInput {
   history?: StateChange[];
 }
 
-export type ClaimState =
-  | 'triage'
-  | 'analysis'
-  | 'drafting'
-  | 'awaiting_review'
-  | 'preparing_packet'
-  | 'submitting'
-  | 'awaiting_outcome'
-  | 'closed';
+/** Every state, in the order a claim passes them (ops count workflows by them). */
+export const CLAIM_STATES = [
+  'triage',
+  'analysis',
+  'drafting',
+  'awaiting_review',
+  'preparing_packet',
+  'submitting',
+  'awaiting_outcome',
+  'closed',
+] as const;
+
+export type ClaimState = (typeof CLAIM_STATES)[number];
 
 export type ClaimOutcome =
   | 'overturned'
@@ -73,6 +80,13 @@ export type ClaimOutcome =
   | 'no_action'
   | 'review_missed'
   | 'rejected_by_reviewer';
+
+/** Actions that need no appeal, and the outcome the claim closes with. */
+export const NO_APPEAL: Readonly<Record<string, ClaimOutcome>> = {
+  none: 'no_action',
+  bill_patient: 'patient_responsibility',
+  write_off: 'written_off',
+};
 
 export interface StateChange {
   state: ClaimState;
@@ -125,6 +139,17 @@ export interface RemittanceOutcome {
 export const getClaimState = defineQuery<ClaimLifecycleState>('getClaimState');
 export const submitReview = defineUpdate<ClaimLifecycleState, [ReviewDecision]>('submitReview');
 export const remittanceOutcome = defineSignal<[RemittanceOutcome]>('remittanceOutcome');
+
+/**
+ * Patch ids (`patched()`) of changes to running workflows' code paths. Temporal
+ * records each in clear in a marker, beside the encrypted payloads: ids only.
+ */
+export const PATCHES = {
+  /** The lifecycle prepares its review in one local activity; older runs replay step by step. */
+  oneStepPreparation: 'one-step-preparation',
+  /** The ingestion starts lifecycles from an activity, a page at a time, not as children. */
+  startedByActivity: 'lifecycles-started-by-activity',
+} as const;
 
 export const ingestWorkflowId = (fileId: string): string => `remittance-${fileId}`;
 export const claimWorkflowId = (claimId: string): string => `claim-${claimId}`;

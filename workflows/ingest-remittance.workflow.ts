@@ -2,6 +2,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   startChild,
   workflowInfo,
@@ -10,12 +11,13 @@ import type { IngestActivities } from '../activities/ingest.activities';
 import { claimLifecycle } from './claim-lifecycle.workflow';
 import {
   claimWorkflowId,
+  PATCHES,
   remittanceOutcome,
   type IngestRemittanceInput,
   type IngestRemittanceResult,
 } from './contracts';
 
-const { storeRemittance, claimsToStart, outcomesToSignal, markRemittance } =
+const { storeRemittance, claimsToStart, startLifecycles, outcomesToSignal, markRemittance } =
   proxyActivities<IngestActivities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '1 minute',
@@ -35,6 +37,14 @@ export const PAGE_SIZE = 200;
 export const PAGES_PER_RUN = 10;
 
 /**
+ * Runs patched with PATCHES.startedByActivity start a page of lifecycles per
+ * activity, with the client: no child per claim in this history. A page costs
+ * six events, so a run of 20 pages of 500 covers 10,000 claims in about 130.
+ */
+export const START_PAGE_SIZE = 500;
+export const START_PAGES_PER_RUN = 20;
+
+/**
  * Parses and stores a remittance once, signals the claims it answers, then
  * starts one lifecycle per claim to work, in pages, continuing as new so a
  * 50k-claim file never grows one history past Temporal's limits.
@@ -43,6 +53,7 @@ export async function ingestRemittance(
   input: IngestRemittanceInput,
 ): Promise<IngestRemittanceResult> {
   const { tenantId, fileId } = input;
+  const byActivity = patched(PATCHES.startedByActivity);
   const stored = await storeRemittance({ tenantId, fileId });
   if (stored.quarantineReason !== undefined) {
     return {
@@ -69,26 +80,40 @@ export async function ingestRemittance(
 
   let cursor = input.cursor;
   let started = input.started ?? 0;
-  const pageSize = input.pageSize ?? PAGE_SIZE;
-  const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
+  const pageSize = input.pageSize ?? (byActivity ? START_PAGE_SIZE : PAGE_SIZE);
+  const pagesPerRun = input.pagesPerRun ?? (byActivity ? START_PAGES_PER_RUN : PAGES_PER_RUN);
+  const finish = async (): Promise<IngestRemittanceResult> => {
+    await markRemittance({
+      tenantId,
+      fileId,
+      status: 'processed',
+      claimCount: stored.claimCount,
+      workflowId: workflowInfo().workflowId,
+    });
+    return {
+      fileId,
+      status: 'processed',
+      claims: stored.claimCount,
+      lifecyclesStarted: started,
+      outcomesSignalled,
+    };
+  };
   for (let page = 0; page < pagesPerRun; page++) {
-    const batch = await claimsToStart({ tenantId, fileId, after: cursor ?? null, limit: pageSize });
-    if (batch.claimIds.length === 0) {
-      await markRemittance({
+    if (byActivity) {
+      const { count, last } = await startLifecycles({
         tenantId,
         fileId,
-        status: 'processed',
-        claimCount: stored.claimCount,
-        workflowId: workflowInfo().workflowId,
+        after: cursor ?? null,
+        limit: pageSize,
       });
-      return {
-        fileId,
-        status: 'processed',
-        claims: stored.claimCount,
-        lifecyclesStarted: started,
-        outcomesSignalled,
-      };
+      started += count;
+      cursor = last ?? cursor;
+      // A short page is the last one: no empty page to ask for.
+      if (count < pageSize) return finish();
+      continue;
     }
+    const batch = await claimsToStart({ tenantId, fileId, after: cursor ?? null, limit: pageSize });
+    if (batch.claimIds.length === 0) return finish();
     await Promise.all(
       batch.claimIds.map(async (claimId) => {
         try {

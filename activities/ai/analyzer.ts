@@ -248,7 +248,8 @@ export function createAnalyzer(config: AiConfig) {
     };
   }
 
-  return { analyze, draftLetter };
+  // Without a model both answers are local and instant: callers may batch the steps around them.
+  return { analyze, draftLetter, usesModel: settings !== null };
 }
 
 export type Analyzer = ReturnType<typeof createAnalyzer>;

@@ -1,2 +1,2 @@
-/** The ceiling's workload: a workflow that does nothing, so only the server's cost is measured. */
-export async function benchEmpty(): Promise<void> {}
+/** The ceiling's workload: a workflow that does nothing with its input, so only the server's cost is measured. */
+export async function benchEmpty(_input: unknown): Promise<void> {}

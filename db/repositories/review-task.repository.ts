@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ReviewTask } from '../schema';
 import type { Tx } from '../unit-of-work';
 
@@ -18,8 +19,10 @@ export class ReviewTaskRepository {
         due_at: t.dueAt,
         workflow_id: t.workflowId,
       })
+      // A literal, not a parameter: a prepared statement's generic plan cannot match the
+      // partial index to a parameter, and PostgreSQL then refuses the insert (42P10).
       .onConflict((oc) =>
-        oc.columns(['tenant_id', 'claim_id']).where('status', '=', 'open').doNothing(),
+        oc.columns(['tenant_id', 'claim_id']).where('status', '=', sql.lit('open')).doNothing(),
       )
       .returningAll()
       .executeTakeFirst();

@@ -26,6 +26,7 @@ import {
   claimWorkflowId,
   getClaimState,
   ingestWorkflowId,
+  PATCHES,
   submitReview,
   type ClaimLifecycleState,
 } from '../../workflows/contracts';
@@ -38,12 +39,38 @@ import {
   eventually,
   payloadsIn,
   rawHistories,
+  type Payload,
   remitForAll,
   testConfig,
   upload,
   WorkerProcess,
   workerEnv,
 } from './support';
+
+/**
+ * Bookkeeping the SDK's core writes into markers itself, outside the codec:
+ * a patch's id (one of ours) and flag, and a local activity's sequence,
+ * attempt, id, type and times. Its result stays a sealed payload.
+ */
+function isCoreMarkerData(x: { path: string; payload: Payload }): boolean {
+  const at = /\.markerRecordedEventAttributes\.details\.(patch-data|data)\./.exec(x.path);
+  if (!at) return false;
+  const data = JSON.parse(Buffer.from(x.payload.data ?? []).toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  if (at[1] === 'patch-data') {
+    const known: unknown[] = Object.values(PATCHES);
+    return Object.keys(data).join() === 'id,deprecated' && known.includes(data.id);
+  }
+  const allowed = ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time'];
+  const times = ['backoff', 'original_schedule_time'];
+  return (
+    Object.keys(data).every((k) => allowed.includes(k) || times.includes(k)) &&
+    /^\d+$/.test(String(data.activity_id)) &&
+    /^[a-zA-Z]+$/.test(String(data.activity_type))
+  );
+}
 
 interface People {
   patient: Patient;
@@ -297,9 +324,11 @@ describe('PHI stays inside the system while a claim is worked end to end', () =>
         );
         expect({ workflowId, leaks: leaks(asText, phi) }).toEqual({ workflowId, leaks: [] });
         // Every payload is sealed by the codec, except search attributes, which the
-        // server must read (ids and codes only, and scanned above all the same).
+        // server must read (ids and codes only, and scanned above all the same), and the
+        // bookkeeping the SDK's core writes into its markers (patch ids, local activity
+        // sequence and type; the activity's result is sealed like any payload).
         const payloads = payloadsIn(events).filter(
-          (x) => !/\.searchAttributes\.indexedFields\./.test(x.path),
+          (x) => !/\.searchAttributes\.indexedFields\./.test(x.path) && !isCoreMarkerData(x),
         );
         for (const { path, payload } of payloads) {
           const encoding = Buffer.from(payload.metadata.encoding ?? []).toString();
