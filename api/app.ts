@@ -5,31 +5,23 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import helmet from 'helmet';
 import type { Config } from '../ops/config';
 import type { Runtime } from '../ops/runtime';
-import { createDataConverter } from '../ops/temporal/data-converter';
+import { httpTelemetryMiddleware } from '../ops/telemetry/http-telemetry';
+import { createLogger } from '../ops/telemetry/logger';
+import { Metrics } from '../ops/telemetry/metrics';
+import { PinoNestLogger } from '../ops/telemetry/nest-logger';
+import { WriteMetricsPlugin } from '../ops/telemetry/write-metrics.plugin';
+import { createWorkflowOps } from '../ops/temporal/workflow-ops';
 import { AppModule } from './app.module';
 import type { Clock } from './clock';
 import { ErrorFilter } from './error.filter';
-import { ContextLogger, requestContextMiddleware } from './request-context';
+import { requestContext, requestContextMiddleware } from './request-context';
 
-export async function connectTemporal(
-  config: Config,
-): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({
-    address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
-  });
-  return {
-    client: new Client({
-      connection,
-      namespace: config.temporal.namespace,
-      dataConverter: createDataConverter(config),
-    }),
-    connection,
-  };
-}
+// Where it has always been imported from; it lives beside the codec now, shared with the CLI.
+export { connectTemporal } from '../ops/temporal/client';
 
 /** TLS 1.2 at least; Node negotiates 1.3 first whenever the client speaks it. */
 function httpsOptions(config: Config) {
@@ -52,13 +44,31 @@ export async function createApp(
   runtime: Runtime,
   temporal: Client,
   logger?: LoggerService | false,
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; metrics?: Metrics } = {},
 ): Promise<INestApplication> {
   const https = httpsOptions(config);
+  const ops = createWorkflowOps(config, temporal, runtime.db);
+  const metrics = opts.metrics ?? new Metrics('api', { workflowCounts: () => ops.gaugeCounts() });
+  // Audit events the API appends are counted from the inserts themselves.
+  const observed: Runtime = {
+    ...runtime,
+    db: runtime.db.withPlugin(new WriteMetricsPlugin({ audit_events: metrics.auditWrites })),
+  };
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.with({ config, runtime, temporal, ...(opts.clock ? { clock: opts.clock } : {}) }),
+    AppModule.with({
+      config,
+      runtime: observed,
+      temporal,
+      metrics,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    }),
     {
-      logger: logger ?? new ContextLogger(LEVELS),
+      logger:
+        logger ??
+        new PinoNestLogger(
+          createLogger(config, 'api', { context: () => ({ ...requestContext.getStore() }) }),
+          LEVELS,
+        ),
       bodyParser: false,
       ...(https ? { httpsOptions: https } : {}),
     },
@@ -66,6 +76,7 @@ export async function createApp(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestContextMiddleware);
+  app.use(httpTelemetryMiddleware(metrics));
   app.use(
     helmet({
       // The API serves JSON and the docs page; HSTS only matters (and only applies) over TLS.

@@ -1,3 +1,5 @@
+// First: instrumentation must be in place before pg and http load.
+import { tracing } from '../ops/telemetry/preload';
 import { loadConfig } from '../ops/config';
 import { reportFatal } from '../ops/cli/report';
 import { createRuntime } from '../ops/runtime';
@@ -6,7 +8,7 @@ import { connectTemporal, createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = createRuntime(config);
-  const { client, connection } = await connectTemporal(config);
+  const { client, connection } = await connectTemporal(config, tracing);
   const app = await createApp(config, runtime, client);
   try {
     await app.listen(config.port, config.host);
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     await app.close();
     await connection.close();
     await runtime.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

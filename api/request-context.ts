@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
 /** What every log line and audit event of a request carries; set once, read anywhere below. */
@@ -27,33 +26,4 @@ export function requestContextMiddleware(
   req.id = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', req.id);
   requestContext.run({ requestId: req.id }, next);
-}
-
-/** Nest's console logger with the request id (and actor, once known) on every line. */
-export class ContextLogger extends ConsoleLogger {
-  constructor(levels: LogLevel[]) {
-    super('claimflow', { logLevels: levels });
-  }
-
-  protected override formatMessage(
-    logLevel: LogLevel,
-    message: unknown,
-    pidMessage: string,
-    formattedLogLevel: string,
-    contextMessage: string,
-    timestampDiff: string,
-  ): string {
-    const ctx = requestContext.getStore();
-    const tag = ctx
-      ? `[req ${ctx.requestId}${ctx.actor ? ` actor ${ctx.actor}` : ''}${ctx.role ? ` role ${ctx.role}` : ''}] `
-      : '';
-    return super.formatMessage(
-      logLevel,
-      `${tag}${String(message)}`,
-      pidMessage,
-      formattedLogLevel,
-      contextMessage,
-      timestampDiff,
-    );
-  }
 }

@@ -1,52 +1,55 @@
-import { randomUUID } from 'node:crypto';
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { recordAudit } from '../db/audit/audit.repository';
-import { ClaimRepository } from '../db/repositories/claim.repository';
-import { inTenant } from '../db/unit-of-work';
-import type { Config } from '../ops/config';
-import type { Runtime } from '../ops/runtime';
+import { TENANT_WORKFLOW_TYPES } from '../ops/temporal/workflow-problems';
 import { ClaimQuery } from './claims.controller';
 import { ClaimsService } from './claims.service';
-import { badRequest, notFound } from './errors';
 import { Requires } from './permissions';
 import { type Actor, Who } from './principal';
-import { CONFIG, RUNTIME, TEMPORAL } from './tokens';
 import { body, query } from './validation';
+import { WorkflowsService } from './workflows.service';
 
-const Reset = z.strictObject({
-  /** `last`: re-run from the last completed workflow task (unstick); `first`: from the start (retry). */
-  to: z.enum(['first', 'last']),
-  reason: z.string().trim().min(3).max(200),
+const DAY = 86_400_000;
+const Failed = z.strictObject({
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+  type: z.enum(TENANT_WORKFLOW_TYPES).optional(),
 });
+const reason = z.string().trim().min(3, 'say why, in at least 3 characters').max(200);
+const Retry = z.strictObject({ reason });
+const Reset = z.strictObject({
+  to: z.union([z.literal('last-good'), z.number().int().positive()], {
+    error: '"last-good" or the id of a completed workflow task event',
+  }),
+  reason,
+});
+const Replay = z
+  .strictObject({
+    workflowIds: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
+    allFailed: z.boolean().optional(),
+    sample: z.number().int().min(1).max(100).optional(),
+  })
+  .refine((r) => r.workflowIds || r.allFailed || r.sample, {
+    message: 'name workflowIds, allFailed or sample',
+  });
 
-const COMPLETED = proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
-
-/** Ops: claim workflows by their codes and states, their Temporal status, and resets. Never PHI. */
+/**
+ * Ops: claimflow's workflows in the caller's tenant by their codes, states and
+ * Temporal status; what failed or is stuck and why; retry, reset and replay,
+ * each audited. Never PHI.
+ */
 @ApiTags('workflows')
 @ApiBearerAuth()
 @Controller('workflows')
 export class WorkflowsController {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
-    @Inject(TEMPORAL) private readonly temporal: Client,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly workflows: WorkflowsService,
     private readonly claims: ClaimsService,
   ) {}
 
+  /** Claims with their workflow state, as the claims search finds them. */
   @Get()
   @Requires('workflow.list')
   list(@Who() who: Actor, @Query(query(ClaimQuery)) q: z.infer<typeof ClaimQuery>) {
@@ -57,71 +60,59 @@ export class WorkflowsController {
     });
   }
 
-  @Get(':claimId')
+  @Get('failed')
   @Requires('workflow.list')
-  async describe(@Who() who: Actor, @Param('claimId', new ParseUUIDPipe()) claimId: string) {
-    const workflowId = await this.workflowOf(who, claimId);
-    try {
-      const d = await this.temporal.workflow.getHandle(workflowId).describe();
-      return {
-        workflowId,
-        runId: d.runId,
-        type: d.type,
-        status: d.status.name,
-        startTime: d.startTime.toISOString(),
-        closeTime: d.closeTime?.toISOString() ?? null,
-        historyLength: d.historyLength,
-      };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound('workflow');
-      throw err;
-    }
+  @ApiQuery({ name: 'since', required: false, description: 'ISO time; default 7 days ago' })
+  @ApiQuery({ name: 'type', required: false, enum: TENANT_WORKFLOW_TYPES })
+  failed(@Who() who: Actor, @Query(query(Failed)) q: z.infer<typeof Failed>) {
+    return this.workflows.failed(who, {
+      since: q.since ?? new Date(Date.now() - 7 * DAY),
+      ...(q.type ? { type: q.type } : {}),
+    });
   }
 
-  @Post(':claimId/reset')
+  @Get('counts')
+  @Requires('workflow.list')
+  counts(@Who() who: Actor) {
+    return this.workflows.counts(who);
+  }
+
+  @Post('replay')
   @HttpCode(200)
   @Requires('workflow.operate')
-  @ApiBody({ schema: { example: { to: 'last', reason: 'activity bug fixed' } } })
-  async reset(
-    @Who() who: Actor,
-    @Param('claimId', new ParseUUIDPipe()) claimId: string,
-    @Body(body(Reset)) input: z.infer<typeof Reset>,
-  ) {
-    const workflowId = await this.workflowOf(who, claimId);
-    const handle = this.temporal.workflow.getHandle(workflowId);
-    const history = await handle.fetchHistory().catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) throw notFound('workflow');
-      throw err;
-    });
-    const done = (history.events ?? []).filter((e) => e.eventType === COMPLETED);
-    const target = input.to === 'first' ? done[0] : done[done.length - 1];
-    if (!target?.eventId) throw badRequest('the workflow has no completed task to reset to', 'to');
-    const { runId } = await this.temporal.workflowService.resetWorkflowExecution({
-      namespace: this.config.temporal.namespace,
-      workflowExecution: { workflowId },
-      reason: `${input.reason} (by ${who.actor})`,
-      workflowTaskFinishEventId: target.eventId,
-      requestId: randomUUID(),
-    });
-    await inTenant(this.runtime.db, who, (tx) =>
-      recordAudit(tx, {
-        action: 'workflow.reset',
-        resourceType: 'workflow',
-        resourceId: workflowId,
-        claimId,
-        purpose: 'operations',
-        details: { to: input.to, runId },
-      }),
-    );
-    return { workflowId, runId };
+  @ApiBody({ schema: { example: { allFailed: true, sample: 20 } } })
+  replay(@Who() who: Actor, @Body(body(Replay)) input: z.infer<typeof Replay>) {
+    return this.workflows.replay(who, input);
   }
 
-  /** The claim's workflow id, found through the tenant's unit of work: another tenant's claim is not found. */
-  private async workflowOf(who: Actor, claimId: string): Promise<string> {
-    const claim = await inTenant(this.runtime.db, who, (tx) =>
-      new ClaimRepository(tx).find(claimId),
-    );
-    if (!claim?.workflow_id) throw notFound('workflow');
-    return claim.workflow_id;
+  /** A workflow id (`claim-<uuid>`, `remittance-<uuid>`), or a claim id for its lifecycle. */
+  @Get(':workflowId')
+  @Requires('workflow.list')
+  describe(@Who() who: Actor, @Param('workflowId') workflowId: string) {
+    return this.workflows.describe(who, workflowId);
+  }
+
+  @Post(':workflowId/retry')
+  @HttpCode(200)
+  @Requires('workflow.operate')
+  @ApiBody({ schema: { example: { reason: 'payer endpoint fixed' } } })
+  retry(
+    @Who() who: Actor,
+    @Param('workflowId') workflowId: string,
+    @Body(body(Retry)) input: z.infer<typeof Retry>,
+  ) {
+    return this.workflows.retry(who, workflowId, input.reason);
+  }
+
+  @Post(':workflowId/reset')
+  @HttpCode(200)
+  @Requires('workflow.operate')
+  @ApiBody({ schema: { example: { to: 'last-good', reason: 'activity bug fixed' } } })
+  reset(
+    @Who() who: Actor,
+    @Param('workflowId') workflowId: string,
+    @Body(body(Reset)) input: z.infer<typeof Reset>,
+  ) {
+    return this.workflows.reset(who, workflowId, input.to, input.reason);
   }
 }

@@ -38,7 +38,8 @@ const schema = z.object({
   REVIEW_ESCALATE_AFTER: duration.default('5d'),
   FOLLOW_UP_EVERY: duration.default('30d'),
   FOLLOW_UP_LIMIT: z.coerce.number().int().min(0).max(50).default(3),
-  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  // claude-sonnet-4-5 reached end of life on 2026-11-30.
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
   AI_TIMEOUT: duration.default('60s'),
   PAYER_OUTBOX_DIR: z.string().min(1).optional(),
   PAYER_ENDPOINT: optionalUrl,
@@ -56,6 +57,24 @@ const schema = z.object({
     .default(200 * 1024 * 1024),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  EXTERNAL_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(1000).default(0),
+  EXTERNAL_RETRY_INITIAL: duration.default('5s'),
+  WORKFLOW_STUCK_AFTER: duration.default('15m'),
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  CLAIMFLOW_BACKUP_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_CRON: z
+    .string()
+    .regex(/^(off|(\S+\s+){4}\S+)$/, 'a five-field cron expression like "30 2 * * *", or off')
+    .default('30 2 * * *'),
+  BACKUP_RETAIN_COUNT: z.coerce.number().int().min(1).max(10_000).default(14),
+  BACKUP_RETAIN_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  PG_BIN_DIR: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   CORS_ORIGINS: z
     .string()
     .refine(
@@ -65,7 +84,13 @@ const schema = z.object({
     .optional(),
 });
 
-const SECRETS = new Set(['CLAIMFLOW_MASTER_KEY', 'ANTHROPIC_API_KEY', 'APP_DATABASE_PASSWORD']);
+const SECRETS = new Set([
+  'CLAIMFLOW_MASTER_KEY',
+  'ANTHROPIC_API_KEY',
+  'APP_DATABASE_PASSWORD',
+  'CLAIMFLOW_BACKUP_KEY',
+  'METRICS_TOKEN',
+]);
 
 export type Env = z.infer<typeof schema>;
 
@@ -106,6 +131,30 @@ export interface Config {
     reviewEscalateAfter: string;
     followUpEvery: string;
     followUpLimit: number;
+    /** Retry policy of the slow (external) activities: AI, packet, payer. Unset: retry without limit. */
+    externalRetryMaxAttempts?: number;
+    externalRetryInitial?: string;
+  };
+  /** A running workflow whose activity retries, or whose task waits, this long is listed as stuck. */
+  stuckAfterMs: number;
+  /** A prebuilt workflow bundle to replay histories against; undefined: this checkout's code, bundled on first use. */
+  workflowBundle: string | undefined;
+  backup: {
+    dir: string;
+    /** Base64 of 32 bytes; undefined outside production means the generated development key. */
+    key: string | undefined;
+    /** Five-field cron (UTC) of the daily schedule; undefined: no schedule. */
+    cron: string | undefined;
+    retainCount: number;
+    retainDays: number;
+    /** Where pg_dump and pg_restore live; undefined: PATH. */
+    pgBinDir: string | undefined;
+  };
+  metrics: {
+    /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+    token: string | undefined;
+    /** The worker's own /metrics listener on HOST (0: none). */
+    workerPort: number;
   };
   payer: { outboxDir: string; endpoint: string | undefined };
   auth: {
@@ -197,7 +246,28 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       reviewEscalateAfter: e.REVIEW_ESCALATE_AFTER,
       followUpEvery: e.FOLLOW_UP_EVERY,
       followUpLimit: e.FOLLOW_UP_LIMIT,
+      // Left out unless limited, so workflow inputs stay as they were.
+      ...(e.EXTERNAL_RETRY_MAX_ATTEMPTS > 0
+        ? {
+            externalRetryMaxAttempts: e.EXTERNAL_RETRY_MAX_ATTEMPTS,
+            externalRetryInitial: e.EXTERNAL_RETRY_INITIAL,
+          }
+        : {}),
     },
+    stuckAfterMs: ms(e.WORKFLOW_STUCK_AFTER),
+    workflowBundle: e.WORKFLOW_BUNDLE ? path.resolve(rootDir, e.WORKFLOW_BUNDLE) : undefined,
+    backup: {
+      dir: path.resolve(
+        rootDir,
+        e.BACKUP_DIR ?? path.join(e.CLAIMFLOW_DATA_DIR ?? '.data', 'backups'),
+      ),
+      key: e.CLAIMFLOW_BACKUP_KEY,
+      cron: e.BACKUP_CRON === 'off' ? undefined : e.BACKUP_CRON,
+      retainCount: e.BACKUP_RETAIN_COUNT,
+      retainDays: e.BACKUP_RETAIN_DAYS,
+      pgBinDir: e.PG_BIN_DIR ? path.resolve(rootDir, e.PG_BIN_DIR) : undefined,
+    },
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.WORKER_METRICS_PORT },
     payer: {
       outboxDir: path.resolve(
         rootDir,

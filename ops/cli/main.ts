@@ -6,6 +6,8 @@ import { securityCommands } from './security.commands';
 import { claimsCommands } from './claims.commands';
 import { retentionCommands } from './retention.commands';
 import { stackCommands } from './stack.commands';
+import { workflowsCommands } from './workflows.commands';
+import { backupCommands } from './backup.commands';
 
 /** Every command module registers here; the longest matching name wins. */
 const commands: Command[] = [
@@ -13,6 +15,8 @@ const commands: Command[] = [
   ...claimsCommands,
   ...retentionCommands,
   ...securityCommands,
+  ...workflowsCommands,
+  ...backupCommands,
   {
     name: 'x12',
     usage: 'x12 parse <file|-> [--strict] | x12 validate <file>',

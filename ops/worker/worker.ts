@@ -1,10 +1,4 @@
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime as SdkRuntime,
-  Worker,
-  type WorkerOptions,
-} from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createAnalyzer } from '../../activities/ai/analyzer';
 import { createIngestActivities } from '../../activities/ingest.activities';
 import { createLifecycleActivities } from '../../activities/lifecycle.activities';
@@ -13,6 +7,10 @@ import { OutboxAdapter } from '../../activities/payer/outbox.adapter';
 import { durationMs } from '../../workflows/durations';
 import type { Config } from '../config';
 import type { Runtime } from '../runtime';
+import { installTemporalRuntime } from '../telemetry/temporal-runtime';
+import { workerTelemetry, type WorkerTelemetry } from '../telemetry/worker-telemetry';
+import { backupSettings } from '../backup/backup.service';
+import { createBackupActivities } from '../../activities/backup.activities';
 import { createDataConverter } from '../temporal/data-converter';
 
 export interface WorkerHandle {
@@ -20,32 +18,34 @@ export interface WorkerHandle {
   connection: NativeConnection;
 }
 
-const SDK_LEVELS = {
-  trace: 'TRACE',
-  debug: 'DEBUG',
-  info: 'INFO',
-  warn: 'WARN',
-  error: 'ERROR',
-  silent: 'ERROR',
-} as const;
-let runtimeInstalled = false;
-
 /** The SDK's runtime is process-wide and can be configured once, before the first worker. */
 export function installRuntime(config: Config): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const level =
-    config.env === 'test' && config.logLevel === 'info' ? 'WARN' : SDK_LEVELS[config.logLevel];
-  SdkRuntime.install({ logger: new DefaultLogger(level) });
+  installTemporalRuntime(config, 'worker');
 }
+
+/**
+ * Concurrency of a worker process, shared with the pipeline benchmark's
+ * ceiling so both are measured with the same worker (bench/pipeline/README.md).
+ */
+export const WORKER_TUNING = {
+  // An 835 starts hundreds of workflows at once and each first task comes from the normal
+  // queue, which the default ratio leaves 2 of 10 pollers; the rest poll the sticky queue.
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxConcurrentWorkflowTaskPolls: 20,
+  nonStickyToStickyPollRatio: 0.5,
+  // Local activities wait on the database pool; twice its connections keep it busy.
+  maxConcurrentLocalActivityExecutions: 20,
+} satisfies Partial<WorkerOptions>;
 
 /** One worker process runs every workflow and activity type on the task queue. */
 export async function createWorker(
   config: Config,
   runtime: Runtime,
-  opts: { taskQueue?: string; workflowBundlePath?: string } = {},
+  opts: { taskQueue?: string; workflowBundlePath?: string; telemetry?: WorkerTelemetry } = {},
 ): Promise<WorkerHandle> {
   installRuntime(config);
+  const observe = workerTelemetry(opts.telemetry, { prebuiltBundle: !!opts.workflowBundlePath });
+  const db = observe.db(runtime.db);
   const connection = await NativeConnection.connect({
     address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
   });
@@ -60,17 +60,22 @@ export async function createWorker(
     ...workflowSource,
     // With a prebuilt bundle the workflow side's converter is inside it; activities load it here.
     dataConverter: createDataConverter(config),
+    ...WORKER_TUNING,
+    ...observe.options,
     activities: {
-      ...createIngestActivities({ db: runtime.db, cipher: runtime.cipher, timers: config.timers }),
+      ...createBackupActivities(() => backupSettings(config)),
+      ...createIngestActivities({ db, cipher: runtime.cipher, timers: config.timers }),
       ...createLifecycleActivities({
-        db: runtime.db,
+        db,
         cipher: runtime.cipher,
-        analyzer: createAnalyzer({
-          apiKey: config.anthropic.apiKey,
-          baseUrl: config.anthropic.baseUrl,
-          model: config.anthropic.model,
-          timeoutMs: durationMs(config.anthropic.timeout),
-        }),
+        analyzer: observe.analyzer(
+          createAnalyzer({
+            apiKey: config.anthropic.apiKey,
+            baseUrl: config.anthropic.baseUrl,
+            model: config.anthropic.model,
+            timeoutMs: durationMs(config.anthropic.timeout),
+          }),
+        ),
         payer: config.payer.endpoint
           ? new HttpPayerAdapter(config.payer.endpoint)
           : new OutboxAdapter(config.payer.outboxDir),

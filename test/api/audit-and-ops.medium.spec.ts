@@ -73,7 +73,7 @@ describe('auditors read, verify and export the trail; ops operate workflows with
     const reset = await ops.fetch(`/workflows/${claim.claimId}/reset`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ to: 'last', reason: 'unstick after a deploy' }),
+      body: JSON.stringify({ to: 'last-good', reason: 'unstick after a deploy' }),
     });
     expect(reset.status).toBe(200);
     expect(await reset.json()).toMatchObject({ runId: expect.any(String) });
@@ -95,7 +95,7 @@ describe('auditors read, verify and export the trail; ops operate workflows with
       const id = res.headers.get('x-request-id')!;
       const ours = lines.filter((l) => l.includes('403'));
       expect(ours.length).toBeGreaterThan(0);
-      expect(ours.every((l) => l.includes(`[req ${id}`))).toBe(true);
+      expect(ours.every((l) => l.includes(`"requestId":"${id}"`))).toBe(true);
       expect(lines.join('')).not.toMatch(/\n\s+at /);
     } finally {
       out.mockRestore();

@@ -23,6 +23,7 @@ import { remitForMany } from '../synthetic-remit';
 export const ROOT = path.resolve(__dirname, '../..');
 
 import { eventually, testConfig, TEST_MASTER_KEY } from '../harness';
+import { withDirectoryLock } from '../directory-lock';
 
 export { eventually, testConfig, TEST_MASTER_KEY };
 
@@ -54,21 +55,7 @@ function distIsStale(): boolean {
  * shared checkout do not stop tsc emitting, so they do not stop the specs.
  */
 export async function ensureDist(): Promise<void> {
-  const lock = path.join(ROOT, 'dist', '.resilience-build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another build of dist/');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
+  withDirectoryLock(path.join(ROOT, 'dist', '.resilience-build.lock'), 120_000, () => {
     if (!distIsStale()) return;
     try {
       execFileSync(
@@ -81,9 +68,7 @@ export async function ensureDist(): Promise<void> {
       process.stderr.write(`resilience: tsc reported errors (emitted anyway):\n${out}\n`);
     }
     if (!fs.existsSync(WORKER_ENTRY)) throw new Error(`build produced no ${WORKER_ENTRY}`);
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
