@@ -115,6 +115,46 @@ module.exports = tseslint.config(
     },
   },
   {
+    // web/ is browser code: it talks to the API over HTTP only, never to the server's layers.
+    files: ['web/**/*.ts', 'web/**/*.tsx', 'web/**/*.mts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: __dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'web code runs in the browser' })),
+          patterns: [
+            {
+              group: [
+                '**/db/**',
+                '**/activities/**',
+                '**/workflows/**',
+                '**/ops/**',
+                '**/api/**',
+                '**/test/**',
+                'pg',
+                'kysely',
+                '@temporalio/*',
+                '@nestjs/*',
+                '@anthropic-ai/*',
+              ],
+              message: 'web code reaches the server only through its HTTP API (web/src/http)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The build config runs in Node, not in the browser.
+    files: ['web/vite.config.mts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['ops/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off' },
   },

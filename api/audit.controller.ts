@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { AuditQueryRepository, type AuditFilter } from '../db/repositories/audit
 import type { AuditEvent } from '../db/schema';
 import { inTenant } from '../db/unit-of-work';
 import type { Runtime } from '../ops/runtime';
+import { ClaimTimelineService } from './claim-timeline.service';
 import { Requires } from './permissions';
 import { type Actor, Who } from './principal';
 import { RUNTIME } from './tokens';
@@ -80,7 +81,10 @@ function csvCell(v: unknown): string {
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly timelines: ClaimTimelineService,
+  ) {}
 
   @Get('events')
   @Requires('audit.read')
@@ -95,6 +99,13 @@ export class AuditController {
       new AuditQueryRepository(tx).events(filterOf(q)),
     );
     return rows.map(view);
+  }
+
+  /** One claim's story: its audit events joined with its workflow's history events (types, times, activity names; never payloads). */
+  @Get('claims/:claimId/timeline')
+  @Requires('audit.read')
+  timeline(@Who() who: Actor, @Param('claimId', new ParseUUIDPipe()) claimId: string) {
+    return this.timelines.timeline(who, claimId);
   }
 
   @Get('verify')

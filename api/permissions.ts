@@ -31,6 +31,8 @@ export const MATRIX = {
   'appeal.read': { roles: WORKERS, phi: true },
   'workflow.list': { roles: ['ops'], phi: false },
   'workflow.operate': { roles: ['ops'], phi: false },
+  /** Aggregates only (counts and dollars by category and payer): no PHI. */
+  'dashboard.read': { roles: [...WORKERS, 'ops'], phi: false },
   'audit.read': { roles: ['auditor'], phi: false },
   'audit.verify': { roles: ['auditor'], phi: false },
   'audit.export': { roles: ['auditor'], phi: false },

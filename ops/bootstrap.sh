@@ -37,8 +37,22 @@ cf_ensure_deps() {
   cp "$CLAIMFLOW_ROOT/package-lock.json" "$stamp"
 }
 
+# Rebuild dist/web (the pages the API serves under /app/) when any web/ source is
+# newer than its build; typechecked first, since Vite only strips types.
+cf_ensure_web_build() {
+  local stamp="$CLAIMFLOW_ROOT/dist/web/.build-stamp"
+  if [ -f "$stamp" ] && [ -z "$(cd "$CLAIMFLOW_ROOT" && find web -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  cf_say "building the web pages"
+  (cd "$CLAIMFLOW_ROOT" && npx tsc -p web/tsconfig.json --noEmit >&2 && npx vite build --config web/vite.config.mts >&2) \
+    || cf_die "web build failed (see above)"
+  touch "$stamp"
+}
+
 # Rebuild dist/ when any TypeScript source is newer than the last build.
 cf_ensure_build() {
+  cf_ensure_web_build
   local stamp="$CLAIMFLOW_ROOT/dist/.build-stamp"
   if [ -f "$stamp" ] && [ -z "$(cd "$CLAIMFLOW_ROOT" && find x12 db workflows activities api ops bench tsconfig.json tsconfig.build.json \
       -newer "$stamp" \( -name '*.ts' -o -name '*.json' -o -name '*.sql' \) -print -quit 2>/dev/null)" ]; then

@@ -144,8 +144,12 @@ describe('walking skeleton: an 835 uploaded through the API becomes claim workfl
         '/health',
       ]),
     );
+    // `/` leads to the web pages' shell, built from web/ and served by the API itself.
     const page = await fetch(`${stack.baseUrl}/`);
+    expect(page.url).toMatch(/\/app\/$/);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toContain('<h1>claimflow</h1>');
+    const html = await page.text();
+    expect(html).toContain('<title>claimflow</title>');
+    expect(html).toMatch(/<script type="module"[^>]* src="\/app\/assets\/[^"]+\.js"/);
   });
 });

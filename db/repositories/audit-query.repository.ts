@@ -25,6 +25,15 @@ export class AuditQueryRepository {
     return q.execute();
   }
 
+  /** The claim's workflow id, and nothing else of it: what a timeline joins the audit events with. */
+  async claimWorkflow(claimId: string): Promise<{ workflowId: string | null } | undefined> {
+    return this.tx
+      .selectFrom('claims')
+      .select('workflow_id as workflowId')
+      .where('id', '=', claimId)
+      .executeTakeFirst();
+  }
+
   /** Recomputes the tenant's chain: content hashes, links, gaps and the head; names the first broken link. */
   async verify(): Promise<{
     events: number;

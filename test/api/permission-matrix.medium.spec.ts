@@ -42,13 +42,22 @@ describe('every route declares its access, and the permission matrix holds for e
     expect(routes.length).toBeGreaterThan(30);
     const undeclared = routes.filter((r) => !r.rule).map((r) => `${r.method} ${r.path}`);
     expect(undeclared).toEqual([]);
-    // Only health, docs page, login and activation are reachable without a session.
+    // Only health, login, activation, the web pages' static files (with their session
+    // limits) and the metrics scrape (behind its own token) are reachable without a session.
     expect(
       routes
         .filter((r) => r.rule?.kind === 'public')
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
-    ).toEqual(['GET /', 'GET /health', 'POST /auth/activate', 'POST /auth/login']);
+    ).toEqual([
+      'GET /',
+      'GET /app/config.json',
+      'GET /app{/*path}',
+      'GET /health',
+      'GET /metrics',
+      'POST /auth/activate',
+      'POST /auth/login',
+    ]);
   });
 
   it.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))(
