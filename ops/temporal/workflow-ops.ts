@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { recordAudit, type AuditEntry } from '../../db/audit/audit.repository';
+import type { AuditDetails } from '../../db/schema';
 import type { Database } from '../../db/database';
 import { inTenant } from '../../db/unit-of-work';
 import { CLAIM_STATES } from '../../workflows/contracts';
@@ -205,11 +206,11 @@ export class WorkflowOps {
 
   async reset(who: OpsCaller, ref: string, to: ResetTarget, reason: string) {
     const plan = await this.planReset(who, ref, to);
-    const runId = await this.resetTo(who, plan.workflowId, plan.runId, plan.eventId, reason);
-    await this.audit(who, plan, {
-      action: 'workflow.reset',
-      details: { reason, to: String(to), eventId: plan.eventId, fromRunId: plan.runId, runId },
-    });
+    const details = { reason, to: String(to), eventId: plan.eventId, fromRunId: plan.runId };
+    const runId = await this.attempt(who, plan, 'workflow.reset', details, () =>
+      this.resetTo(who, plan.workflowId, plan.runId, plan.eventId, reason),
+    );
+    await this.audit(who, plan, { action: 'workflow.reset', details: { ...details, runId } });
     return { workflowId: plan.workflowId, runId };
   }
 
@@ -267,18 +268,25 @@ export class WorkflowOps {
 
   async retry(who: OpsCaller, ref: string, reason: string): Promise<ActionResult> {
     const plan = await this.planRetry(who, ref);
-    let runId = plan.runId;
-    if (plan.action === 'reset') {
-      runId = await this.resetTo(who, plan.workflowId, plan.runId, plan.eventId!, reason);
-    } else {
-      for (const a of plan.activities ?? [])
-        await this.client.workflowService.resetActivity({
-          namespace: this.client.options.namespace,
-          execution: { workflowId: plan.workflowId, runId: plan.runId },
-          id: a.slice(a.lastIndexOf('#') + 1),
-          identity: who.actor,
-        });
-    }
+    const before = await this.describe(who, plan.workflowId);
+    const runId = await this.attempt(
+      who,
+      before,
+      'workflow.retry',
+      { reason, how: plan.action, fromRunId: plan.runId },
+      async () => {
+        if (plan.action === 'reset')
+          return this.resetTo(who, plan.workflowId, plan.runId, plan.eventId!, reason);
+        for (const a of plan.activities ?? [])
+          await this.client.workflowService.resetActivity({
+            namespace: this.client.options.namespace,
+            execution: { workflowId: plan.workflowId, runId: plan.runId },
+            id: a.slice(a.lastIndexOf('#') + 1),
+            identity: who.actor,
+          });
+        return plan.runId;
+      },
+    );
     const d = await this.describe(who, plan.workflowId);
     await this.audit(who, d, {
       action: 'workflow.retry',
@@ -352,10 +360,34 @@ export class WorkflowOps {
     return results;
   }
 
+  /**
+   * Runs an ops action against Temporal; when Temporal refuses it, the refusal is
+   * audited too (outcome failure, with the error's kind only: its text may quote
+   * workflow state) before the caller sees the error.
+   */
+  private async attempt<T>(
+    who: OpsCaller,
+    target: { tenantId: string | null; workflowId: string | null; claimId: string | null },
+    action: string,
+    details: AuditDetails,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      await this.audit(who, target, {
+        action,
+        outcome: 'failure',
+        details: { ...details, error: errorKind(err) },
+      });
+      throw err;
+    }
+  }
+
   private async audit(
     who: OpsCaller,
     target: { tenantId: string | null; workflowId: string | null; claimId: string | null },
-    entry: Pick<AuditEntry, 'action' | 'details'>,
+    entry: Pick<AuditEntry, 'action' | 'details' | 'outcome'>,
   ): Promise<void> {
     // A workflow of no tenant (none of claimflow's own kinds) has no chain to write to.
     if (!target.tenantId) return;
@@ -378,6 +410,14 @@ export class WorkflowOps {
         }),
     );
   }
+}
+
+/** What kind of error refused an action, for the audit row: a code or class name, never a message. */
+function errorKind(err: unknown): string {
+  if (err instanceof WorkflowOpsError) return err.code;
+  const grpc = (err as { code?: unknown } | null)?.code;
+  if (typeof grpc === 'number') return `grpc_${grpc}`;
+  return err instanceof Error ? err.name.slice(0, 60) : 'unknown';
 }
 
 /** The one way the API and the CLI build it: the config's stuck threshold and replay bundle. */
