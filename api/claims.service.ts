@@ -6,7 +6,7 @@ import { ClaimRepository } from '../db/repositories/claim.repository';
 import { AppealRepository } from '../db/repositories/appeal.repository';
 import { IncidentRepository } from '../db/repositories/incident.repository';
 import type { Claim, DenialAnalysis } from '../db/schema';
-import { inTenant, type Tx } from '../db/unit-of-work';
+import { inTenant, readInTenant, type Tx } from '../db/unit-of-work';
 import type { Runtime } from '../ops/runtime';
 import { getClaimState, type ClaimLifecycleState } from '../workflows/contracts';
 import { notFound } from './errors';
@@ -25,8 +25,8 @@ export class ClaimsService {
   ) {}
 
   async search(who: Actor, filter: ClaimFilter) {
-    const rows = await inTenant(this.runtime.db, who, (tx) =>
-      new ClaimReadRepository(tx).search(filter),
+    const rows = await readInTenant(this.runtime.db, who, (db) =>
+      new ClaimReadRepository(db).search(filter),
     );
     return {
       items: rows.map((r) => ({ ...r, appealDeadline: day(r.appealDeadline) })),

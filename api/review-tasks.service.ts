@@ -5,7 +5,7 @@ import { AppealRepository } from '../db/repositories/appeal.repository';
 import { ClaimLifecycleRepository } from '../db/repositories/claim-lifecycle.repository';
 import { ReviewQueueRepository, type QueueItem } from '../db/repositories/review-queue.repository';
 import { UserRepository } from '../db/repositories/user.repository';
-import { inTenant } from '../db/unit-of-work';
+import { inTenant, readInTenant } from '../db/unit-of-work';
 import type { Runtime } from '../ops/runtime';
 import {
   submitReview,
@@ -40,15 +40,15 @@ export class ReviewTasksService {
   ) {}
 
   async mine(who: Actor, limit: number) {
-    const rows = await inTenant(this.runtime.db, who, (tx) =>
-      new ReviewQueueRepository(tx).mine(who.principal.id, limit),
+    const rows = await readInTenant(this.runtime.db, who, (db) =>
+      new ReviewQueueRepository(db).mine(who.principal.id, limit),
     );
     return rows.map(item);
   }
 
   async team(who: Actor, limit: number) {
-    const rows = await inTenant(this.runtime.db, who, (tx) =>
-      new ReviewQueueRepository(tx).team(limit),
+    const rows = await readInTenant(this.runtime.db, who, (db) =>
+      new ReviewQueueRepository(db).team(limit),
     );
     return rows.map(item);
   }

@@ -10,7 +10,7 @@ import {
   sql,
   type TransactionSettings,
 } from 'kysely';
-import { Client, escapeLiteral, Pool, types } from 'pg';
+import { Client, escapeLiteral, Pool, Query, types } from 'pg';
 import type { DB } from './schema';
 
 // int8 stays a string (exact cents); numeric too. Dates parse as Date.
@@ -39,6 +39,10 @@ export class PreparingClient extends Client {
   // pg's query() has a dozen overloads; this passes every form through and names one.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(text: any, values?: any, callback?: any): any {
+    // Kysely always passes an array of values; pg's own and the pool's queries never do.
+    const scope = Array.isArray(values) ? statementScope.getStore() : undefined;
+    if (scope && typeof text === 'string' && callback === undefined)
+      return this.scoped(scope, text, values as unknown[]);
     if (
       typeof text !== 'string' ||
       !Array.isArray(values) ||
@@ -46,12 +50,23 @@ export class PreparingClient extends Client {
       callback !== undefined
     )
       return super.query(text, values, callback);
-    const name = `cf${this.generation}_${createHash('sha1').update(text).digest('base64url')}`;
+    const name = this.nameFor(text);
+    if (name === undefined) return super.query(text, values);
+    return this.retryingGeneration(super.query({ name, text, values }));
+  }
+
+  /** The statement's prepared name on this connection, or undefined when the connection is full. */
+  private nameFor(text: string): string | undefined {
+    const name = `cf${this.generation}_${statementHash(text)}`;
     if (!this.prepared.has(name)) {
-      if (this.prepared.size >= PREPARED_PER_CONNECTION) return super.query(text, values);
+      if (this.prepared.size >= PREPARED_PER_CONNECTION) return undefined;
       this.prepared.add(name);
     }
-    return super.query({ name, text, values }).catch((err: unknown) => {
+    return name;
+  }
+
+  private retryingGeneration<T>(result: Promise<T>): Promise<T> {
+    return result.catch((err: unknown) => {
       if ((err as { code?: string }).code === '0A000') {
         this.generation++;
         this.prepared = new Set();
@@ -59,7 +74,116 @@ export class PreparingClient extends Client {
       throw err;
     });
   }
+
+  /**
+   * The scope's settings and the statement in one pipeline, ended by one Sync:
+   * PostgreSQL runs everything before a Sync as one implicit transaction, so
+   * the LOCAL settings hold for the statement and are gone when it ends.
+   */
+  private async scoped(scope: StatementScope, text: string, values: unknown[]) {
+    if (scope.used) throw new Error('readInTenant runs exactly one statement');
+    scope.used = true;
+    const names = Object.keys(scope.locals);
+    const settings = names.map((n) => scope.locals[n]!);
+    const setText = `SELECT ${names.map((n, i) => `set_config(${escapeLiteral(n)}, $${i + 1}, true)`).join(', ')}`;
+    const setName = `cf_scope_${statementHash(setText)}`;
+    // Once per connection: prepared through pg's own bookkeeping, so the pipeline only binds it.
+    if (!this.prepared.has(setName)) {
+      await super.query({ name: setName, text: setText, values: settings });
+      this.prepared.add(setName);
+    }
+    const name = this.nameFor(text);
+    return this.retryingGeneration(
+      new Promise<unknown>((resolve, reject) => {
+        super.query(
+          new ScopedQuery({ name, text, values }, setName, settings, (err, result) =>
+            err ? reject(err) : resolve(result),
+          ),
+        );
+      }),
+    );
+  }
 }
+
+const statementNames = new Map<string, string>();
+
+/** Statement texts are few and long; hashing each on every call was 2% of the API's CPU. */
+function statementHash(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = createHash('sha1').update(text).digest('base64url');
+    if (statementNames.size < 10 * PREPARED_PER_CONNECTION) statementNames.set(text, name);
+  }
+  return name;
+}
+
+interface PgConnection {
+  bind(config: { statement: string; values: unknown[] }): void;
+  execute(config: { portal: string }): void;
+}
+
+/**
+ * pg's Query, preceded in the same pipeline by the execution of the prepared
+ * settings statement, whose one row and completion it drops.
+ */
+class ScopedQuery extends Query {
+  private settingsDone = false;
+
+  constructor(
+    config: { name: string | undefined; text: string; values: unknown[] },
+    private readonly setName: string,
+    private readonly settings: string[],
+    callback: (err: Error | null, result: unknown) => void,
+  ) {
+    super(
+      config.name ? { ...config, name: config.name } : { text: config.text, values: config.values },
+      callback,
+    );
+  }
+
+  // Not in pg's type declarations: the extended-protocol steps Query itself sends.
+  prepare(connection: PgConnection): void {
+    connection.bind({ statement: this.setName, values: this.settings });
+    connection.execute({ portal: '' });
+    (Query.prototype as unknown as { prepare(c: PgConnection): void }).prepare.call(
+      this,
+      connection,
+    );
+  }
+
+  // The query is always prepared (even without values), so it goes through prepare().
+  requiresPreparation(): boolean {
+    return true;
+  }
+
+  handleDataRow(msg: unknown): void {
+    if (this.settingsDone) (Query.prototype as unknown as Handlers).handleDataRow.call(this, msg);
+  }
+
+  handleCommandComplete(msg: unknown, connection: unknown): void {
+    if (!this.settingsDone) {
+      this.settingsDone = true;
+      return;
+    }
+    (Query.prototype as unknown as Handlers).handleCommandComplete.call(this, msg, connection);
+  }
+}
+
+interface Handlers {
+  handleDataRow(msg: unknown): void;
+  handleCommandComplete(msg: unknown, connection: unknown): void;
+}
+
+interface StatementScope {
+  readonly locals: Readonly<Record<string, string>>;
+  used: boolean;
+}
+
+/**
+ * The settings for the one statement db/unit-of-work.ts's readInTenant runs:
+ * read by the client when Kysely sends it, and spent by it.
+ */
+export const statementScope = new AsyncLocalStorage<StatementScope>();
 
 export function createPool(url: string, opts: { max?: number; role?: string } = {}): Pool {
   const pool = new Pool({

@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import { type Database, transactionLocals } from './database';
+import type { Kysely, Transaction } from 'kysely';
+import { type Database, statementScope, transactionLocals } from './database';
 import type { DB } from './schema';
 
 export type Tx = Transaction<DB>;
@@ -31,13 +31,38 @@ export async function inTenant<T>(
   ctx: ScopeContext,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  // Its BEGIN would be taken for the read's one statement.
+  if (statementScope.getStore()) throw new Error('inTenant cannot run inside readInTenant');
+  // createDatabase's driver sends these with BEGIN, in the same round trip.
+  return transactionLocals.run(scopeLocals(ctx), () => db.transaction().execute(work));
+}
+
+function scopeLocals(ctx: ScopeContext): Record<string, string> {
   if (!UUID.test(ctx.tenantId)) throw new Error('tenant id must be a uuid');
-  const locals = {
+  return {
     'app.tenant_id': ctx.tenantId,
     'app.actor': ctx.actor,
     'app.request_id': ctx.requestId ?? '',
     'app.actor_role': ctx.role ?? defaultRole(ctx.actor),
   };
-  // createDatabase's driver sends these with BEGIN, in the same round trip.
-  return transactionLocals.run(locals, () => db.transaction().execute(work));
+}
+
+/** The database as readInTenant hands it to its one statement. */
+export type Reader = Kysely<DB> & { readonly [reader]: true };
+declare const reader: unique symbol;
+
+/**
+ * One read-only statement in the tenant's scope, in a single round trip
+ * instead of three (BEGIN with settings, the statement, COMMIT): the settings
+ * and the statement travel in one pipeline and PostgreSQL runs them as one
+ * implicit transaction. For the hot paths that read no PHI; a PHI read needs
+ * its audit event in the same transaction, so it goes through inTenant. A
+ * second statement in `work` is refused.
+ */
+export async function readInTenant<T>(
+  db: Database,
+  ctx: ScopeContext,
+  work: (db: Reader) => Promise<T>,
+): Promise<T> {
+  return statementScope.run({ locals: scopeLocals(ctx), used: false }, () => work(db as Reader));
 }

@@ -4,7 +4,8 @@ import { createDatabase, type Database } from '../db/database';
 import { SessionRepository } from '../db/repositories/session.repository';
 import { TenantRepository } from '../db/repositories/tenant.repository';
 import { UserRepository } from '../db/repositories/user.repository';
-import { inTenant } from '../db/unit-of-work';
+import { ReviewQueueRepository } from '../db/repositories/review-queue.repository';
+import { inTenant, readInTenant } from '../db/unit-of-work';
 import { applicationDatabaseUrl } from '../ops/runtime';
 import { testConfig } from './harness';
 
@@ -114,5 +115,82 @@ describe('the application connection: settings with BEGIN, prepared statements, 
       },
     );
     expect(still).toBe(a.tenantId);
+  });
+
+  describe('readInTenant: the settings and one statement in a single round trip', () => {
+    const settings = (db: Database) =>
+      sql<Record<string, string>>`SELECT current_setting('app.tenant_id') AS tenant,
+        current_setting('app.actor') AS actor, current_setting('app.request_id') AS request,
+        current_setting('app.actor_role') AS role`.execute(db);
+
+    it('runs the statement with every value of the scope, exactly, and leaves none behind', async () => {
+      const { tenantId } = await tenantWithSession();
+      const actor = `system:o'brien \\ "x"; --`;
+      const seen = await readInTenant(
+        app,
+        { tenantId, actor, requestId: "r'1", role: 'reviewer' },
+        settings,
+      );
+      expect(seen.rows[0]).toEqual({ tenant: tenantId, actor, request: "r'1", role: 'reviewer' });
+      const after = await sql<{
+        t: string | null;
+      }>`SELECT current_setting('app.tenant_id', true) AS t`.execute(app);
+      expect(after.rows[0]!.t ?? '').toBe('');
+    });
+
+    it("sees only its own tenant's rows", async () => {
+      const a = await tenantWithSession();
+      const b = await tenantWithSession();
+      const count = (tenantId: string) =>
+        readInTenant(app, { tenantId, actor: 'system:test' }, (db) =>
+          db.selectFrom('sessions').select('token_hash').execute(),
+        );
+      expect((await count(a.tenantId)).map((r) => r.token_hash)).toEqual([a.token]);
+      expect((await count(b.tenantId)).map((r) => r.token_hash)).toEqual([b.token]);
+    });
+
+    it('refuses a second statement and a transaction inside it', async () => {
+      const { tenantId } = await tenantWithSession();
+      const ctx = { tenantId, actor: 'system:test' };
+      await expect(
+        readInTenant(app, ctx, async (db) => {
+          await settings(db);
+          return settings(db);
+        }),
+      ).rejects.toThrow('readInTenant runs exactly one statement');
+      await expect(
+        readInTenant(app, ctx, () => inTenant(app, ctx, async () => undefined)),
+      ).rejects.toThrow('inTenant cannot run inside readInTenant');
+    });
+
+    it('reports a failing statement and leaves the connection usable, with no setting behind', async () => {
+      const { tenantId } = await tenantWithSession();
+      await expect(
+        readInTenant(app, { tenantId, actor: 'system:test' }, (db) =>
+          sql`SELECT 1 / ${0}::int AS x`.execute(db),
+        ),
+      ).rejects.toMatchObject({ code: '22012' });
+      const after = await readInTenant(app, { tenantId, actor: 'system:next' }, settings);
+      expect(after.rows[0]).toMatchObject({ tenant: tenantId, actor: 'system:next' });
+      const bare = await sql<{
+        t: string | null;
+      }>`SELECT current_setting('app.actor', true) AS t`.execute(app);
+      expect(bare.rows[0]!.t ?? '').toBe('');
+    });
+
+    it('plans the review queue once: its open-task filter matches the partial index as a generic plan', async () => {
+      const { tenantId } = await tenantWithSession();
+      const ctx = { tenantId, actor: 'system:test' };
+      // PostgreSQL tries custom plans for the first five executions, then keeps the generic one.
+      for (let i = 0; i < 7; i++)
+        await readInTenant(app, ctx, (db) => new ReviewQueueRepository(db).team(50));
+      const plans = await sql<{ generic: string; custom: string }>`
+        SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
+        WHERE statement LIKE 'select "t"."id", "t"."claim_id"%' AND statement NOT LIKE '%assigned_to" = $%'`.execute(
+        app,
+      );
+      expect(plans.rows).toHaveLength(1);
+      expect(Number(plans.rows[0]!.generic)).toBeGreaterThanOrEqual(2);
+    });
   });
 });

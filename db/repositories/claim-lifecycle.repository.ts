@@ -8,6 +8,7 @@ import type {
 } from '../schema';
 import type { Selectable, Updateable } from 'kysely';
 import type { Tx } from '../unit-of-work';
+import { OPEN } from './review-task.repository';
 
 export interface ClaimDetails {
   claim: Claim;
@@ -166,7 +167,7 @@ export class ClaimLifecycleRepository {
       .updateTable('review_tasks')
       .set({ assigned_to: userId })
       .where('id', '=', taskId)
-      .where('status', '=', 'open')
+      .where('status', '=', OPEN)
       .execute();
   }
 

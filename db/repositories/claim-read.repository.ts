@@ -1,5 +1,5 @@
 import type { AppealSubmission, ClaimLifecycleState } from '../schema';
-import type { Tx } from '../unit-of-work';
+import type { Reader, Tx } from '../unit-of-work';
 
 export interface ClaimFilter {
   state?: ClaimLifecycleState;
@@ -16,7 +16,7 @@ export interface ClaimFilter {
 
 /** Claim reads for people and tools: codes, amounts and states only (no PHI column is selected). */
 export class ClaimReadRepository {
-  constructor(private readonly tx: Tx) {}
+  constructor(private readonly tx: Tx | Reader) {}
 
   async search(f: ClaimFilter) {
     let q = this.tx

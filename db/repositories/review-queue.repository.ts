@@ -1,5 +1,6 @@
 import type { ReviewTask } from '../schema';
-import type { Tx } from '../unit-of-work';
+import type { Reader, Tx } from '../unit-of-work';
+import { OPEN } from './review-task.repository';
 
 export interface QueueItem {
   id: string;
@@ -17,7 +18,7 @@ export interface QueueItem {
 
 /** The review queues as people see them: open tasks with the claim's codes and amounts, no PHI. */
 export class ReviewQueueRepository {
-  constructor(private readonly tx: Tx) {}
+  constructor(private readonly tx: Tx | Reader) {}
 
   private base() {
     return this.tx
@@ -38,7 +39,7 @@ export class ReviewQueueRepository {
         'c.appeal_deadline as appealDeadline',
         'c.priority_score as priorityScore',
       ])
-      .where('t.status', '=', 'open')
+      .where('t.status', '=', OPEN)
       .orderBy('t.due_at')
       .orderBy('t.id');
   }
@@ -70,7 +71,7 @@ export class ReviewQueueRepository {
         eb.or([
           eb('assigned_to', '=', userId),
           eb('decided_by', '=', userId),
-          eb.and([eb('status', '=', 'open'), eb('assigned_to', 'is', null)]),
+          eb.and([eb('status', '=', OPEN), eb('assigned_to', 'is', null)]),
         ]),
       );
     return (await q.limit(1).executeTakeFirst()) !== undefined;

@@ -2,6 +2,15 @@ import { sql } from 'kysely';
 import type { ReviewTask } from '../schema';
 import type { Tx } from '../unit-of-work';
 
+/**
+ * `status = 'open'` as a literal, never a parameter: only a literal matches the
+ * partial indexes on open tasks in a prepared statement's generic plan. With a
+ * parameter, PostgreSQL planned the review queue afresh on every execution
+ * (custom plans, more than half of the query's time) and refuses ON CONFLICT
+ * inference outright (42P10).
+ */
+export const OPEN = sql.lit('open' as const);
+
 export class ReviewTaskRepository {
   constructor(private readonly tx: Tx) {}
 
@@ -19,10 +28,8 @@ export class ReviewTaskRepository {
         due_at: t.dueAt,
         workflow_id: t.workflowId,
       })
-      // A literal, not a parameter: a prepared statement's generic plan cannot match the
-      // partial index to a parameter, and PostgreSQL then refuses the insert (42P10).
       .onConflict((oc) =>
-        oc.columns(['tenant_id', 'claim_id']).where('status', '=', sql.lit('open')).doNothing(),
+        oc.columns(['tenant_id', 'claim_id']).where('status', '=', OPEN).doNothing(),
       )
       .returningAll()
       .executeTakeFirst();
@@ -32,7 +39,7 @@ export class ReviewTaskRepository {
         .selectFrom('review_tasks')
         .selectAll()
         .where('claim_id', '=', t.claimId)
-        .where('status', '=', 'open')
+        .where('status', '=', OPEN)
         .executeTakeFirstOrThrow()
     );
   }
@@ -47,7 +54,7 @@ export class ReviewTaskRepository {
       .updateTable('review_tasks')
       .set({ status: decision, decided_by: userId, decided_at: new Date() })
       .where('id', '=', id)
-      .where('status', '=', 'open')
+      .where('status', '=', OPEN)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -57,7 +64,7 @@ export class ReviewTaskRepository {
       .updateTable('review_tasks')
       .set({ status: 'expired', decided_at: new Date() })
       .where('id', '=', id)
-      .where('status', '=', 'open')
+      .where('status', '=', OPEN)
       .execute();
   }
 
@@ -65,7 +72,7 @@ export class ReviewTaskRepository {
     return this.tx
       .selectFrom('review_tasks')
       .selectAll()
-      .where('status', '=', 'open')
+      .where('status', '=', OPEN)
       .orderBy('due_at')
       .limit(limit)
       .execute();
