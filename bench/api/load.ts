@@ -31,9 +31,12 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as LoadInput;
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const result = await autocannon({
     url: input.url,
     connections: input.connections,
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
       p99ms: result.latency.p99,
       maxMs: result.latency.max,
       errors: result.errors + result.timeouts + result.non2xx,
+      loadCpuMs: cpuMs(process.cpuUsage(cpu0)),
     })}\n`,
   );
 }
