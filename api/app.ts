@@ -74,6 +74,8 @@ export async function createApp(
     },
   );
   app.disable('x-powered-by');
+  // Every response is Cache-Control: no-store, so an ETag (a SHA-1 of each body) buys nothing.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.use(requestContextMiddleware);
   app.use(httpTelemetryMiddleware(metrics));

@@ -24,10 +24,19 @@ export type DecisionInput =
   | { decision: 'reject'; reason: string }
   | { decision: 'reassign'; assignTo: string };
 
+// Spelled out rather than spread: this runs for every item of every queue page.
 const item = (t: QueueItem) => ({
-  ...t,
-  dueAt: new Date(t.dueAt).toISOString(),
-  appealDeadline: t.appealDeadline ? new Date(t.appealDeadline).toISOString().slice(0, 10) : null,
+  id: t.id,
+  claimId: t.claimId,
+  appealId: t.appealId,
+  status: t.status,
+  assignedTo: t.assignedTo,
+  dueAt: t.dueAt.toISOString(),
+  category: t.category,
+  payerKey: t.payerKey,
+  amountAtStakeCents: t.amountAtStakeCents,
+  appealDeadline: t.appealDeadline ? t.appealDeadline.toISOString().slice(0, 10) : null,
+  priorityScore: t.priorityScore,
 });
 
 /** Review tasks: queues (no PHI), one task with its claim and letter (PHI, audited), and decisions through the workflow's Update. */
