@@ -50,10 +50,8 @@ async function main(): Promise<void> {
   ) as [number, number, number, number, number];
   const base = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
   await ensureServices(base, () => undefined);
-  const ownerUrl = withDatabaseName(
-    ownerDatabaseUrl(base),
-    `claimflow_bench_api_${Date.now().toString(36)}`,
-  );
+  const benchDb = `claimflow_bench_api_${Date.now().toString(36)}`;
+  const ownerUrl = withDatabaseName(ownerDatabaseUrl(base), benchDb);
   await migrateToLatest(ownerUrl, base.database.appPassword);
   const config = loadConfig({
     ...process.env,
@@ -194,6 +192,10 @@ async function main(): Promise<void> {
   await connection.close();
   await runtime.close();
   await admin.destroy();
+  // A million claims take gigabytes: the database goes when the figures are out.
+  const server = createDatabase(ownerDatabaseUrl(base), { max: 1 });
+  await sql.raw(`DROP DATABASE ${benchDb} WITH (FORCE)`).execute(server);
+  await server.destroy();
 }
 
 main().catch((err) => {
