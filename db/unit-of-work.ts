@@ -64,5 +64,7 @@ export async function readInTenant<T>(
   ctx: ScopeContext,
   work: (db: Reader) => Promise<T>,
 ): Promise<T> {
+  // In a transaction its LOCAL settings would last to the end of that transaction.
+  if (db.isTransaction) throw new Error('readInTenant runs outside transactions');
   return statementScope.run({ locals: scopeLocals(ctx), used: false }, () => work(db as Reader));
 }

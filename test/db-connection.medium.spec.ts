@@ -149,7 +149,7 @@ describe('the application connection: settings with BEGIN, prepared statements, 
       expect((await count(b.tenantId)).map((r) => r.token_hash)).toEqual([b.token]);
     });
 
-    it('refuses a second statement and a transaction inside it', async () => {
+    it('refuses a second statement, a transaction inside it, and running inside a transaction', async () => {
       const { tenantId } = await tenantWithSession();
       const ctx = { tenantId, actor: 'system:test' };
       await expect(
@@ -161,6 +161,9 @@ describe('the application connection: settings with BEGIN, prepared statements, 
       await expect(
         readInTenant(app, ctx, () => inTenant(app, ctx, async () => undefined)),
       ).rejects.toThrow('inTenant cannot run inside readInTenant');
+      await expect(inTenant(app, ctx, (tx) => readInTenant(tx, ctx, settings))).rejects.toThrow(
+        'readInTenant runs outside transactions',
+      );
     });
 
     it('reports a failing statement and leaves the connection usable, with no setting behind', async () => {
