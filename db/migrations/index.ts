@@ -8,6 +8,7 @@ import * as m2026112405 from './2026112405_index_keys';
 import * as m2026112410 from './2026112410_lifecycle';
 import * as m2026112420 from './2026112420_auth';
 import * as m2026120100 from './2026120100_session_lookup';
+import * as m2026120200 from './2026120200_session_lookup_inline';
 
 /** Every migration, in order. A static list works the same from src, dist and Jest. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026112410_lifecycle': m2026112410,
   '2026112420_auth': m2026112420,
   '2026120100_session_lookup': m2026120100,
+  '2026120200_session_lookup_inline': m2026120200,
 };

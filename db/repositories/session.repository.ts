@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { RoleName, Session, SessionsTable } from '../schema';
-import type { Tx } from '../unit-of-work';
+import { readInTenant, type Tx } from '../unit-of-work';
 
 /**
  * Server-side sessions, stored by the hash of their opaque token; times come
@@ -37,23 +37,36 @@ export class SessionRepository {
   }
 
   /**
-   * The session with what authentication needs of its user, read in one
-   * statement outside any transaction (see migration 2026120100): RLS scopes it
-   * to the tenant the token names.
+   * The session with what authentication needs of its user, in one round trip
+   * (readInTenant: the tenant setting and the read in one pipeline): RLS scopes
+   * it to the tenant the token names. Outside transactions only.
    */
   static async forToken(db: Database, tenantId: string, tokenHash: string) {
-    const { rows } = await sql<{
-      id: string;
-      user_id: string;
-      mfa_verified_at: Date | null;
-      last_seen_at: Date;
-      expires_at: Date;
-      revoked_at: Date | null;
-      user_status: string;
-      user_mfa_enrolled_at: Date | null;
-      roles: RoleName[];
-    }>`SELECT * FROM session_for_token(${tenantId}, ${tokenHash})`.execute(db);
-    return rows[0];
+    return readInTenant(db, { tenantId, actor: 'system:auth' }, (r) =>
+      r
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', (j) =>
+          j.onRef('u.id', '=', 's.user_id').onRef('u.tenant_id', '=', 's.tenant_id'),
+        )
+        .select([
+          's.id',
+          's.user_id',
+          's.mfa_verified_at',
+          's.last_seen_at',
+          's.expires_at',
+          's.revoked_at',
+          'u.status as user_status',
+          'u.mfa_enrolled_at as user_mfa_enrolled_at',
+          sql<
+            RoleName[]
+          >`coalesce((SELECT array_agg(r.role::text ORDER BY r.role) FROM role_assignments r
+            WHERE r.user_id = u.id AND r.tenant_id = u.tenant_id AND r.revoked_at IS NULL), '{}')`.as(
+            'roles',
+          ),
+        ])
+        .where('s.token_hash', '=', tokenHash)
+        .executeTakeFirst(),
+    );
   }
 
   async touch(id: string, now: Date): Promise<void> {
