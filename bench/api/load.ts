@@ -13,6 +13,8 @@ interface LoadInput {
 
 interface Histogram {
   p50: number;
+  p90: number;
+  p97_5: number;
   p99: number;
   max: number;
 }
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
       requests: result.requests.total,
       rps: Math.round(result.requests.average),
       p50ms: result.latency.p50,
+      p90ms: result.latency.p90,
+      p97_5ms: result.latency.p97_5,
       p99ms: result.latency.p99,
       maxMs: result.latency.max,
       errors: result.errors + result.timeouts + result.non2xx,
