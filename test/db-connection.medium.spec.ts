@@ -172,7 +172,7 @@ describe('the application connection: settings with BEGIN, prepared statements, 
       expect(bare.rows[0]!.t ?? '').toBe('');
     });
 
-    it('plans the review queue once: its open-task filter matches the partial index as a generic plan', async () => {
+    it('plans the review queue once: open-task filter and page size are literals, so a generic plan serves it', async () => {
       const { tenantId } = await tenantWithSession();
       const ctx = { tenantId, actor: 'system:test' };
       // PostgreSQL tries custom plans for the first five executions, then keeps the generic one.
@@ -185,6 +185,10 @@ describe('the application connection: settings with BEGIN, prepared statements, 
       );
       expect(plans.rows).toHaveLength(1);
       expect(Number(plans.rows[0]!.generic)).toBeGreaterThanOrEqual(2);
+      // This table is small; at a million claims a `LIMIT $1` alone kept it on custom plans.
+      const text = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements
+        WHERE statement LIKE 'select "t"."id", "t"."claim_id"%'`.execute(app);
+      expect(text.rows.map((r) => r.statement)).toEqual([expect.stringMatching(/limit 50$/)]);
     });
   });
 });

@@ -186,13 +186,15 @@ async function main(): Promise<void> {
     ),
   );
   process.stdout.write(
-    `${JSON.stringify({ claims: per * tenants, tenants, clients, seconds, poolSize, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
+    `${JSON.stringify({ database: benchDb, claims: per * tenants, tenants, clients, seconds, poolSize, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
   );
   await app.close();
   await connection.close();
   await runtime.close();
   await admin.destroy();
-  // A million claims take gigabytes: the database goes when the figures are out.
+  // A million claims take gigabytes: the database goes when the figures are out,
+  // unless BENCH_KEEP_DB=1 keeps it to look into (its name is in the output).
+  if (process.env.BENCH_KEEP_DB === '1') return;
   const server = createDatabase(ownerDatabaseUrl(base), { max: 1 });
   await sql.raw(`DROP DATABASE ${benchDb} WITH (FORCE)`).execute(server);
   await server.destroy();

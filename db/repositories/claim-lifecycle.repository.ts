@@ -8,7 +8,7 @@ import type {
 } from '../schema';
 import type { Selectable, Updateable } from 'kysely';
 import type { Tx } from '../unit-of-work';
-import { OPEN } from './review-task.repository';
+import { OPEN } from './plan-literals';
 
 export interface ClaimDetails {
   claim: Claim;

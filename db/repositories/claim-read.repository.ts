@@ -1,5 +1,6 @@
 import type { AppealSubmission, ClaimLifecycleState } from '../schema';
 import type { Reader, Tx } from '../unit-of-work';
+import { pageLimit } from './plan-literals';
 
 export interface ClaimFilter {
   state?: ClaimLifecycleState;
@@ -39,7 +40,7 @@ export class ClaimReadRepository {
         'created_at as createdAt',
       ])
       .orderBy('id')
-      .limit(f.limit);
+      .limit(pageLimit(f.limit));
     if (f.state) q = q.where('lifecycle_state', '=', f.state);
     if (f.category) q = q.where('category', '=', f.category);
     if (f.payerKey) q = q.where('payer_key', '=', f.payerKey);

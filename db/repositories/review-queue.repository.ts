@@ -1,6 +1,6 @@
 import type { ReviewTask } from '../schema';
 import type { Reader, Tx } from '../unit-of-work';
-import { OPEN } from './review-task.repository';
+import { OPEN, pageLimit } from './plan-literals';
 
 export interface QueueItem {
   id: string;
@@ -48,12 +48,12 @@ export class ReviewQueueRepository {
   async mine(userId: string, limit = 100): Promise<QueueItem[]> {
     return this.base()
       .where((eb) => eb.or([eb('t.assigned_to', '=', userId), eb('t.assigned_to', 'is', null)]))
-      .limit(limit)
+      .limit(pageLimit(limit))
       .execute();
   }
 
   async team(limit = 100): Promise<QueueItem[]> {
-    return this.base().limit(limit).execute();
+    return this.base().limit(pageLimit(limit)).execute();
   }
 
   async find(id: string): Promise<ReviewTask | undefined> {

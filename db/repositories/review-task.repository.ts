@@ -1,15 +1,6 @@
-import { sql } from 'kysely';
 import type { ReviewTask } from '../schema';
 import type { Tx } from '../unit-of-work';
-
-/**
- * `status = 'open'` as a literal, never a parameter: only a literal matches the
- * partial indexes on open tasks in a prepared statement's generic plan. With a
- * parameter, PostgreSQL planned the review queue afresh on every execution
- * (custom plans, more than half of the query's time) and refuses ON CONFLICT
- * inference outright (42P10).
- */
-export const OPEN = sql.lit('open' as const);
+import { OPEN } from './plan-literals';
 
 export class ReviewTaskRepository {
   constructor(private readonly tx: Tx) {}
