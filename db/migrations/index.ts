@@ -9,6 +9,7 @@ import * as m2026112410 from './2026112410_lifecycle';
 import * as m2026112420 from './2026112420_auth';
 import * as m2026120100 from './2026120100_session_lookup';
 import * as m2026120200 from './2026120200_session_lookup_inline';
+import * as m2026120201 from './2026120201_auth_notify';
 
 /** Every migration, in order. A static list works the same from src, dist and Jest. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026112420_auth': m2026112420,
   '2026120100_session_lookup': m2026120100,
   '2026120200_session_lookup_inline': m2026120200,
+  '2026120201_auth_notify': m2026120201,
 };
