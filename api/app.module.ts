@@ -25,6 +25,7 @@ import { RemittancesController } from './remittances.controller';
 import { RemittancesService } from './remittances.service';
 import { ReviewTasksController } from './review-tasks.controller';
 import { ReviewTasksService } from './review-tasks.service';
+import { SessionCache } from './session-cache';
 import { TeamController } from './team.controller';
 import { CLOCK, CONFIG, RUNTIME, TEMPORAL } from './tokens';
 import { UsersController } from './users.controller';
@@ -81,6 +82,7 @@ export class AppModule {
         },
         // Every route of every controller passes this guard: deny by default.
         { provide: APP_GUARD, useClass: AccessGuard },
+        SessionCache,
         AuthService,
         UsersService,
         RemittancesService,

@@ -16,6 +16,7 @@ import type { Clock } from './clock';
 import { AppError, conflict, unauthenticated } from './errors';
 import { checkPassword, hashPassword, sameHash, secret, sha256, verifyPassword } from './passwords';
 import type { Actor, Principal } from './principal';
+import { SessionCache } from './session-cache';
 import { CLOCK, CONFIG, RUNTIME } from './tokens';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -55,6 +56,7 @@ export class AuthService {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly cache: SessionCache,
   ) {}
 
   private scope(
@@ -302,6 +304,8 @@ export class AuthService {
         purpose: 'security',
       });
     });
+    // Before the answer: the next request must not find it in this process's cache.
+    this.cache.forgetUser(who.principal.id);
   }
 
   /** Sets the first password from a one-time invitation token. */
@@ -362,13 +366,22 @@ export class AuthService {
     requestId: string,
   ): Promise<Principal> {
     const now = this.clock.now();
-    const session = await SessionRepository.forToken(this.runtime.db, tenantId, sha256(token));
+    const hash = sha256(token);
+    const key = `${tenantId}:${hash}`;
+    let session = this.cache.get(key, now);
+    if (session === undefined) {
+      const mark = this.cache.mark();
+      session = await SessionRepository.forToken(this.runtime.db, tenantId, hash);
+      if (session) this.cache.put(key, session, mark, now);
+    }
     if (!session || session.revoked_at)
       throw unauthenticated('the session is not valid', 'INVALID_TOKEN');
-    const write = (work: (sessions: SessionRepository) => Promise<unknown>) =>
-      inTenant(this.runtime.db, this.scope(tenantId, requestId), (tx) =>
+    const write = async (work: (sessions: SessionRepository) => Promise<unknown>) => {
+      this.cache.forget(key);
+      await inTenant(this.runtime.db, this.scope(tenantId, requestId), (tx) =>
         work(new SessionRepository(tx)),
       );
+    };
     const seenAgo = now.getTime() - new Date(session.last_seen_at).getTime();
     const idle = seenAgo > this.config.auth.idleTimeoutMs;
     if (idle || now >= new Date(session.expires_at)) {

@@ -12,6 +12,7 @@ import { conflict, notFound } from './errors';
 import { secret, sha256 } from './passwords';
 import { MATRIX, type Permission } from './permissions';
 import type { Actor } from './principal';
+import { SessionCache } from './session-cache';
 import { CLOCK, RUNTIME } from './tokens';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
@@ -47,6 +48,7 @@ export class UsersService {
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sessions: SessionCache,
   ) {}
 
   async list(who: Actor) {
@@ -130,6 +132,8 @@ export class UsersService {
       return true;
     });
     if (!found) throw notFound('user');
+    // Roles, status and sessions may have changed: this process's cache answers for none of them.
+    this.sessions.forgetUser(userId);
   }
 
   async keys(who: Actor) {
