@@ -141,10 +141,8 @@ class ScopedQuery extends Query {
     private readonly settings: string[],
     callback: (err: Error | null, result: unknown) => void,
   ) {
-    super(
-      config.name ? { ...config, name: config.name } : { text: config.text, values: config.values },
-      callback,
-    );
+    const { name, text, values } = config;
+    super(name ? { name, text, values } : { text, values }, callback);
   }
 
   // Not in pg's type declarations: the extended-protocol steps Query itself sends.

@@ -46,15 +46,16 @@ describe('the application connection: settings with BEGIN, prepared statements, 
     return { tenantId: tenant.id, token };
   }
 
+  const settings = (db: Database) =>
+    sql<Record<string, string>>`SELECT current_setting('app.tenant_id') AS tenant,
+      current_setting('app.actor') AS actor, current_setting('app.request_id') AS request,
+      current_setting('app.actor_role') AS role`.execute(db);
+
   it('sets every value of the unit of work exactly, however it is quoted', async () => {
     const { tenantId } = await tenantWithSession();
     const actor = `system:o'brien \\ "x"; DROP TABLE claims; --`;
     const requestId = "r'\\\\n'--";
-    const seen = await inTenant(app, { tenantId, actor, requestId, role: 'reviewer' }, (tx) =>
-      sql<Record<string, string>>`SELECT current_setting('app.tenant_id') AS tenant,
-        current_setting('app.actor') AS actor, current_setting('app.request_id') AS request,
-        current_setting('app.actor_role') AS role`.execute(tx),
-    );
+    const seen = await inTenant(app, { tenantId, actor, requestId, role: 'reviewer' }, settings);
     expect(seen.rows[0]).toEqual({ tenant: tenantId, actor, request: requestId, role: 'reviewer' });
   });
 
@@ -109,11 +110,6 @@ describe('the application connection: settings with BEGIN, prepared statements, 
   });
 
   describe('readInTenant: the settings and one statement in a single round trip', () => {
-    const settings = (db: Database) =>
-      sql<Record<string, string>>`SELECT current_setting('app.tenant_id') AS tenant,
-        current_setting('app.actor') AS actor, current_setting('app.request_id') AS request,
-        current_setting('app.actor_role') AS role`.execute(db);
-
     it('runs the statement with every value of the scope, exactly, and leaves none behind', async () => {
       const { tenantId } = await tenantWithSession();
       const actor = `system:o'brien \\ "x"; --`;
