@@ -12,6 +12,11 @@ const swc = [
   },
 ];
 
+// Away from UTC, and far enough (UTC+14) that local midnight is always the day before
+// in UTC: code that turns a calendar day into a Date and back fails here, not in production.
+// Workers inherit it; TZ=... on the command line picks another zone.
+process.env.TZ ??= 'Pacific/Kiritimati';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -296,7 +296,7 @@ export function createPreparationSteps(deps: LifecycleDeps) {
         claimId: ctx.claimId,
         level: levelIndexOf(level),
         // Noon UTC keeps the calendar date whatever the session time zone.
-        deadline: rules.appealDeadline ? new Date(`${rules.appealDeadline}T12:00:00Z`) : null,
+        deadline: rules.appealDeadline,
         createdBy: ctx.workflowId,
       }));
     const letterEnc = await deps.cipher.encrypt(

@@ -29,7 +29,7 @@ export class AppealsService {
         level: appeal.level,
         appealLevel: appeal.appeal_level,
         status: appeal.status,
-        deadline: appeal.deadline ? new Date(appeal.deadline).toISOString().slice(0, 10) : null,
+        deadline: appeal.deadline,
         packetSha256: appeal.packet_sha256,
         submissions: submissions.map((s) => ({
           id: s.id,

@@ -14,8 +14,6 @@ import { phiRole, seesPhiOf } from './phi-scope';
 import type { Actor } from './principal';
 import { RUNTIME, TEMPORAL } from './tokens';
 
-const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
-
 /** Claims: metadata for everyone the matrix lets in; PHI only for the claims in a caller's work, audited. */
 @Injectable()
 export class ClaimsService {
@@ -29,7 +27,7 @@ export class ClaimsService {
       new ClaimReadRepository(db).search(filter),
     );
     return {
-      items: rows.map((r) => ({ ...r, appealDeadline: day(r.appealDeadline) })),
+      items: rows,
       next: rows.length === filter.limit ? rows[rows.length - 1]!.id : null,
     };
   }
@@ -135,7 +133,7 @@ export class ClaimsService {
       category: claim.category,
       recommendedAction: claim.recommended_action,
       appealLevel: claim.appeal_level,
-      appealDeadline: day(claim.appeal_deadline),
+      appealDeadline: claim.appeal_deadline,
       state: claim.lifecycle_state,
       lifecycleOutcome: claim.lifecycle_outcome,
       priorityScore: claim.priority_score,

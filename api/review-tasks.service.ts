@@ -35,7 +35,7 @@ const item = (t: QueueItem) => ({
   category: t.category,
   payerKey: t.payerKey,
   amountAtStakeCents: t.amountAtStakeCents,
-  appealDeadline: t.appealDeadline ? t.appealDeadline.toISOString().slice(0, 10) : null,
+  appealDeadline: t.appealDeadline,
   priorityScore: t.priorityScore,
 });
 

@@ -11,16 +11,17 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { Client, escapeLiteral, Pool, Query, types } from 'pg';
-import { readDate, readTimestamptz } from './pg-dates';
+import { readTimestamptz } from './pg-dates';
 import type { DB } from './schema';
 
-// int8 stays a string (exact cents); numeric too. Dates parse as Date, plain forms by our
-// faster readers (db/pg-dates.ts), anything else by pg's own.
+// int8 stays a string (exact cents); numeric too. timestamptz parses as Date, plain forms by
+// our faster reader (db/pg-dates.ts), anything else by pg's own. A `date` is a calendar day
+// with no zone: it stays 'YYYY-MM-DD', since pg's Date at local midnight names another day
+// wherever the server's zone is not UTC once it meets toISOString.
 types.setTypeParser(types.builtins.INT8, (v) => v);
 const pgTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ);
-const pgDate = types.getTypeParser(types.builtins.DATE);
 types.setTypeParser(types.builtins.TIMESTAMPTZ, (v) => readTimestamptz(v) ?? pgTimestamptz(v));
-types.setTypeParser(types.builtins.DATE, (v) => readDate(v) ?? pgDate(v));
+types.setTypeParser(types.builtins.DATE, (v) => v);
 
 export const OWNER_ROLE = 'claimflow_owner';
 export const APP_ROLE = 'claimflow_app';

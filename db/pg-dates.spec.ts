@@ -1,16 +1,15 @@
 import fc from 'fast-check';
 import { types } from 'pg';
-import { readDate, readTimestamptz } from './pg-dates';
+import { readTimestamptz } from './pg-dates';
 
 // pg's own readers: this file loads nothing that replaces them.
 const pgTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (s: string) => unknown;
-const pgDate = types.getTypeParser(types.builtins.DATE) as (s: string) => unknown;
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : Object.is(a, b);
 
-describe('date readers: the Date pg makes, faster', () => {
+describe('the timestamptz reader: the Date pg makes, faster', () => {
   it('read every plain timestamptz as pg does', () => {
     fc.assert(
       fc.property(
@@ -40,21 +39,6 @@ describe('date readers: the Date pg makes, faster', () => {
     );
   });
 
-  it('read every plain date as pg does (local midnight)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1000, max: 9999 }),
-        fc.integer({ min: 1, max: 12 }),
-        fc.integer({ min: 1, max: 31 }),
-        (y, mo, d) => {
-          const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}`;
-          expect(same(readDate(text), pgDate(text))).toBe(true);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
   it.each([
     'infinity',
     '-infinity',
@@ -71,11 +55,4 @@ describe('date readers: the Date pg makes, faster', () => {
   ])('leave %p to pg', (text) => {
     expect(readTimestamptz(text)).toBeUndefined();
   });
-
-  it.each(['infinity', '0099-01-01', '2026-01-01 BC', '12026-01-01', '2026-1-1', 'x'])(
-    'leave the date %p to pg',
-    (text) => {
-      expect(readDate(text)).toBeUndefined();
-    },
-  );
 });

@@ -1,8 +1,8 @@
 /**
- * Fast readers for the two date types' text form as PostgreSQL sends it with
+ * A fast reader for timestamptz's text form as PostgreSQL sends it with
  * DateStyle ISO: pg's own reader (postgres-date) runs three regular
  * expressions per value, a tenth of the API's CPU on a queue page of fifty
- * tasks. Each returns undefined for anything but the plain form (BC, infinity,
+ * tasks. It returns undefined for anything but the plain form (BC, infinity,
  * years outside 1000 to 9999, offsets with seconds), which pg's reader then
  * takes; for the plain form the result is the Date pg's reader makes.
  */
@@ -17,16 +17,6 @@ function digits(s: string, from: number, to: number): number {
     n = n * 10 + d;
   }
   return n;
-}
-
-/** `YYYY-MM-DD`: local midnight, as pg's reader makes it. */
-export function readDate(s: string): Date | undefined {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 7);
-  const day = digits(s, 8, 10);
-  if (year < 1000 || month < 0 || day < 0) return undefined;
-  return new Date(year, month - 1, day);
 }
 
 /** `YYYY-MM-DD HH:MM:SS[.f{1,6}]±HH[:MM]` */

@@ -101,8 +101,8 @@ export interface ClaimsTable {
   answers_claim_id: string | null;
 }
 
-/** pg's `date`: written as 'YYYY-MM-DD', read back as a Date at local midnight. */
-type DateColumn = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** pg's `date`: a calendar day, 'YYYY-MM-DD' both ways (db/database.ts keeps it a string). */
+type DateColumn = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type ClaimLifecycleState =
   | 'triage'
@@ -287,7 +287,7 @@ export interface AppealsTable {
   level: Generated<number>;
   status: Generated<AppealStatus>;
   letter_enc: Buffer | null;
-  deadline: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  deadline: DateColumn;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -14,7 +14,7 @@ export class AppealRepository {
 
   async create(
     tenantId: string,
-    appeal: { claimId: string; level?: number; deadline?: Date | null; createdBy: string },
+    appeal: { claimId: string; level?: number; deadline?: string | null; createdBy: string },
   ): Promise<Appeal> {
     return this.tx
       .insertInto('appeals')

@@ -44,9 +44,8 @@ export class ClaimReadRepository {
     if (f.state) q = q.where('lifecycle_state', '=', f.state);
     if (f.category) q = q.where('category', '=', f.category);
     if (f.payerKey) q = q.where('payer_key', '=', f.payerKey);
-    if (f.deadlineFrom)
-      q = q.where('appeal_deadline', '>=', new Date(`${f.deadlineFrom}T00:00:00Z`));
-    if (f.deadlineTo) q = q.where('appeal_deadline', '<=', new Date(`${f.deadlineTo}T00:00:00Z`));
+    if (f.deadlineFrom) q = q.where('appeal_deadline', '>=', f.deadlineFrom);
+    if (f.deadlineTo) q = q.where('appeal_deadline', '<=', f.deadlineTo);
     if (f.minAmountCents !== undefined)
       q = q.where('amount_at_stake_cents', '>=', String(f.minAmountCents));
     if (f.maxAmountCents !== undefined)

@@ -78,7 +78,7 @@ export class DashboardRepository {
   /** Open denials whose appeal deadline falls on each day from `from` to `to` (inclusive), and those already past. */
   async deadlines(from: string, to: string): Promise<{ days: DeadlineDay[]; overdue: string }> {
     const open = this.denials().where('c.lifecycle_state', '<>', 'closed');
-    const date = (d: string) => sql<Date>`cast(${d} as date)`;
+    const date = (d: string) => sql<string>`cast(${d} as date)`;
     const days = await open
       .select((eb) => [
         sql<string>`to_char(c.appeal_deadline, 'YYYY-MM-DD')`.as('day'),

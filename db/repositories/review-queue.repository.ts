@@ -12,7 +12,7 @@ export interface QueueItem {
   category: string | null;
   payerKey: string;
   amountAtStakeCents: string | null;
-  appealDeadline: Date | null;
+  appealDeadline: string | null;
   priorityScore: number | null;
 }
 

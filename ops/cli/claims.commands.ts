@@ -110,7 +110,7 @@ export const claimsCommands: Command[] = [
         );
         const out = rows.map((r) => ({
           ...r,
-          deadline: r.deadline ? new Date(r.deadline).toISOString().slice(0, 10) : null,
+          deadline: r.deadline,
         }));
         if (values.json) ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         else
