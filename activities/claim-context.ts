@@ -19,12 +19,10 @@ export interface StoredServiceDates {
 
 const cents = (v: string | number | bigint | null | undefined): number => Number(v ?? 0);
 
+/** A calendar day: a `date` column is one already; a timestamp's is its UTC day, as "today" is everywhere. */
 function isoDate(d: Date | string | null | undefined): string | undefined {
   if (!d) return undefined;
-  if (typeof d === 'string') return d.slice(0, 10);
-  // pg returns `date` as a local-midnight Date; read it back the same way.
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
 }
 
 /** The PHI-free facts the rules need, from the stored 835 data. */
