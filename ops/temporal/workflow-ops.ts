@@ -21,7 +21,11 @@ import { WorkflowReplayer, type ReplayOutcome } from './workflow-replay';
 export class WorkflowOpsError extends Error {
   constructor(
     readonly code:
-      'WORKFLOW_NOT_FOUND' | 'INVALID_ARGUMENT' | 'NOTHING_TO_RETRY' | 'NO_RESET_POINT',
+      | 'WORKFLOW_NOT_FOUND'
+      | 'INVALID_ARGUMENT'
+      | 'NOTHING_TO_RETRY'
+      | 'NO_RESET_POINT'
+      | 'REFUSED_BY_TEMPORAL',
     message: string,
     readonly field?: string,
   ) {
@@ -363,7 +367,8 @@ export class WorkflowOps {
   /**
    * Runs an ops action against Temporal; when Temporal refuses it, the refusal is
    * audited too (outcome failure, with the error's kind only: its text may quote
-   * workflow state) before the caller sees the error.
+   * workflow state) before the caller sees it, as a typed error when it is a
+   * refusal (the run went away, or its state no longer allows the action).
    */
   private async attempt<T>(
     who: OpsCaller,
@@ -380,7 +385,7 @@ export class WorkflowOps {
         outcome: 'failure',
         details: { ...details, error: errorKind(err) },
       });
-      throw err;
+      throw refusal(err, action);
     }
   }
 
@@ -410,6 +415,31 @@ export class WorkflowOps {
         }),
     );
   }
+}
+
+/** gRPC codes by which Temporal refuses a request it understood (not an outage). */
+const GRPC_NOT_FOUND = 5;
+const REFUSALS: Record<number, string> = {
+  3: 'it is not valid for this run',
+  6: 'it was already done',
+  9: 'the run’s state does not allow it',
+  10: 'another change to the run came first',
+};
+
+/** Temporal's refusal as a typed error without its text; anything else as it came. */
+function refusal(err: unknown, action: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === GRPC_NOT_FOUND)
+    return new WorkflowOpsError(
+      'WORKFLOW_NOT_FOUND',
+      'workflow run not found: it may have been deleted',
+    );
+  const why = typeof code === 'number' ? REFUSALS[code] : undefined;
+  if (why === undefined) return err;
+  return new WorkflowOpsError(
+    'REFUSED_BY_TEMPORAL',
+    `Temporal refused the ${action.replace(/^workflow\./, '')}: ${why}`,
+  );
 }
 
 /** What kind of error refused an action, for the audit row: a code or class name, never a message. */
