@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Config } from '../config';
 import { migrationStatus } from '../../db/migrator';
+import { findPgTool } from '../backup/pg-tools';
 import { canConnect, embeddedDataDir } from '../dev/postgres';
 import { isPortOpen, which } from '../dev/process';
 import { DATA_LAYOUT_VERSION } from '../dev/stack';
@@ -117,6 +118,14 @@ export async function doctor(config: Config): Promise<{ lines: Line[]; healthy: 
         ? `development key ${keyFile}`
         : 'a development key is generated on first use',
     );
+  // Backups need the PostgreSQL client tools; the app runs without them, so a warning.
+  try {
+    const dump = findPgTool('pg_dump', config.backup.pgBinDir);
+    const restore = findPgTool('pg_restore', config.backup.pgBinDir);
+    add('ok', 'backup tools', `pg_dump ${dump.version}, pg_restore ${restore.version}`);
+  } catch (err) {
+    add('warn', 'backup tools', (err as Error).message);
+  }
   add(
     'info',
     'ai',
