@@ -14,7 +14,7 @@ import { RUNTIME, TEMPORAL } from './tokens';
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 const EventType = proto.api.enums.v1.EventType;
 
-/** Bookkeeping of the SDK, not steps of the claim: left out of an auditor's timeline. */
+/** Bookkeeping of the SDK, not steps of the claim: left out of an auditor's timeline (but for local activities' markers). */
 const NOISE = new Set<number>([
   EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
   EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
@@ -47,7 +47,11 @@ export interface WorkflowEntry {
   at: string;
   runId: string;
   eventId: number;
-  /** e.g. ActivityTaskCompleted, TimerFired, WorkflowExecutionUpdateAccepted */
+  /**
+   * Temporal's event type, e.g. ActivityTaskCompleted, TimerFired,
+   * WorkflowExecutionUpdateAccepted; a local activity (recorded as a marker) is
+   * LocalActivityCompleted or LocalActivityFailed.
+   */
   eventType: string;
   /** The activity, update, signal or child workflow the event is about: a name, never its payload. */
   name: string | null;
@@ -61,6 +65,39 @@ const typeName = (t: number | null | undefined) =>
     .replace(/^EVENT_TYPE_/, '')
     .toLowerCase()
     .replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A local activity's type and attempt, from its marker's `data` detail: the
+ * SDK's own bookkeeping in plain JSON. The `result` detail (the activity's
+ * output, encrypted) is never read. Undefined for any other marker (patches).
+ */
+function localActivityOf(
+  e: HistoryEvent,
+): { name: string | null; attempt: number | null; failed: boolean } | undefined {
+  const m = e.markerRecordedEventAttributes;
+  if (m?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const failed = Boolean(m.failure);
+  const payload = m.details?.data?.payloads?.[0];
+  const encoding = payload?.metadata?.encoding;
+  if (!payload?.data || !encoding || utf8.decode(encoding) !== 'json/plain')
+    return { name: null, attempt: null, failed };
+  try {
+    const d = JSON.parse(utf8.decode(payload.data)) as {
+      activity_type?: unknown;
+      attempt?: unknown;
+    };
+    return {
+      name: typeof d.activity_type === 'string' ? d.activity_type.slice(0, 200) : null,
+      attempt: typeof d.attempt === 'number' ? d.attempt : null,
+      failed,
+    };
+  } catch {
+    return { name: null, attempt: null, failed };
+  }
+}
 
 /** The name an event is about, read from the fields that hold names only (payloads are never touched). */
 function nameOf(e: HistoryEvent, scheduled: Map<string, string>): string | null {
@@ -170,15 +207,20 @@ export class ClaimTimelineService {
       for (const e of events) {
         const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
         if (name) scheduled.set(String(e.eventId), name);
-        if (NOISE.has(e.eventType ?? 0)) continue;
+        const local = localActivityOf(e);
+        if (!local && NOISE.has(e.eventType ?? 0)) continue;
         entries.push({
           source: 'workflow',
           at: new Date(tsToMs(e.eventTime)).toISOString(),
           runId: thisRun,
           eventId: Number(e.eventId),
-          eventType: typeName(e.eventType),
-          name: nameOf(e, scheduled),
-          attempt: e.activityTaskStartedEventAttributes?.attempt ?? null,
+          eventType: local
+            ? local.failed
+              ? 'LocalActivityFailed'
+              : 'LocalActivityCompleted'
+            : typeName(e.eventType),
+          name: local ? local.name : nameOf(e, scheduled),
+          attempt: local ? local.attempt : (e.activityTaskStartedEventAttributes?.attempt ?? null),
         });
       }
       runId =

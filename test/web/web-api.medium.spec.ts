@@ -287,6 +287,14 @@ describe('the endpoints and the serving the web pages stand on', () => {
         .filter((e) => e.eventType === 'ActivityTaskScheduled')
         .map((e) => e.name);
       expect(activities).toEqual(recorded);
+      // The claim's preparation runs as a local activity, which Temporal records as a marker.
+      const locals = ((await handle.fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      );
+      expect(locals.length).toBeGreaterThan(0);
+      expect(
+        body.entries.filter((e) => e.eventType === 'LocalActivityCompleted').map((e) => e.name),
+      ).toEqual(locals.map(() => 'prepareClaim'));
       expect(
         body.entries.find((e) => e.eventType === 'WorkflowExecutionUpdateAccepted')?.name,
       ).toBe('submitReview');
