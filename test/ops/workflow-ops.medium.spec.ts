@@ -355,52 +355,41 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     expect(terminated.reason).toMatch(/^the workflow was terminated by .+: spec cleanup$/);
   });
 
-  // Last: it deletes the claim's latest run.
   it('audits a reset Temporal refuses, with the error’s kind only, and answers without its text', async () => {
     const service = stack.temporal.workflowService;
     const real = service.resetWorkflowExecution.bind(service);
     const d = await stack.temporal.workflow.getHandle(workflowId).describe();
-    // Another operator deletes the run between the plan and the reset: Temporal itself refuses.
-    service.resetWorkflowExecution = (async (request: Parameters<typeof real>[0]) => {
-      await service.deleteWorkflowExecution({
-        namespace: stack.temporal.options.namespace,
-        workflowExecution: { workflowId, runId: d.runId },
-      });
-      await eventually(
-        'the run is gone',
-        async () =>
-          await stack.temporal.workflow
-            .getHandle(workflowId, d.runId)
-            .describe()
-            .then(() => undefined)
-            .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? true : undefined)),
-      );
-      return real(request);
-    }) as typeof service.resetWorkflowExecution;
+    // The plan's point is checked against the history first; here Temporal is asked for the
+    // run's first event instead, which is no workflow task: Temporal itself refuses.
+    service.resetWorkflowExecution = ((request: Parameters<typeof real>[0]) =>
+      real({
+        ...request,
+        workflowTaskFinishEventId: 1 as unknown as typeof request.workflowTaskFinishEventId,
+      })) as typeof service.resetWorkflowExecution;
+    let res: Response;
     try {
-      const res = await post(ops, `/workflows/${workflowId}/reset`, {
+      res = await post(ops, `/workflows/${workflowId}/reset`, {
         to: 'last-good',
-        reason: 'after the deletion',
-      });
-      // Gone between the plan and the reset: not found, as any deleted workflow, and no server text.
-      expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({
-        error: { code: 'NOT_FOUND', message: 'workflow not found' },
+        reason: 'refused',
       });
     } finally {
       service.resetWorkflowExecution = real;
     }
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'REFUSED_BY_TEMPORAL',
+        message: 'Temporal refused the reset: it is not valid for this run',
+      },
+    });
     const refused = (await auditOf('workflow.reset')).filter((e) => e.outcome === 'failure');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({
       actor: ops.userId,
       resource_id: workflowId,
-      details: {
-        reason: 'after the deletion',
-        to: 'last-good',
-        fromRunId: d.runId,
-        error: 'grpc_5',
-      },
+      details: { reason: 'refused', to: 'last-good', fromRunId: d.runId, error: 'grpc_3' },
     });
+    // Nothing was reset: the run that was current still is.
+    expect((await stack.temporal.workflow.getHandle(workflowId).describe()).runId).toBe(d.runId);
   });
 });
