@@ -1,0 +1,75 @@
+import * as net from 'node:net';
+import { Connection } from '@temporalio/client';
+import { Client } from 'pg';
+import { AppError } from './errors';
+import { outageOf, toErrorBody } from './error.filter';
+
+/** A port nothing listens on: bound once by the OS, then let go. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function failure(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('answers for a dependency out of reach: 503, what is down, nothing of the error', () => {
+  it('a Temporal that does not answer is "the workflow service", 503', async () => {
+    // No retry interceptor: the client's own backoff would retry UNAVAILABLE for seconds.
+    const connection = await Connection.lazy({
+      address: `127.0.0.1:${await closedPort()}`,
+      interceptors: [],
+    });
+    try {
+      const err = await failure(() => connection.workflowService.getSystemInfo({}));
+      expect(outageOf(err)).toBe('workflow service');
+      expect(toErrorBody(err)).toEqual([
+        503,
+        {
+          error: {
+            code: 'SERVICE_UNAVAILABLE',
+            message: 'the workflow service is unavailable; try again shortly',
+          },
+        },
+      ]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('a PostgreSQL that refuses the connection is "the database", 503', async () => {
+    const client = new Client({ host: '127.0.0.1', port: await closedPort(), user: 'x' });
+    const err = await failure(() => client.connect());
+    expect(outageOf(err)).toBe('database');
+    expect(toErrorBody(err)[0]).toBe(503);
+    expect(JSON.stringify(toErrorBody(err))).not.toContain('ECONNREFUSED');
+  });
+
+  it.each([
+    [
+      'a server shutting down',
+      Object.assign(new Error('terminating connection'), { code: '57P01' }),
+    ],
+    ['a lost connection', Object.assign(new Error('connection failure'), { code: '08006' })],
+  ])('reads SQLSTATE: %s is the database', (_what, err) => {
+    expect(outageOf(err)).toBe('database');
+  });
+
+  it.each([
+    ['a query error', Object.assign(new Error('syntax error at or near "x"'), { code: '42601' })],
+    ['a plain bug', new TypeError('x is undefined')],
+    ['an application error', new AppError('CONFLICT', 'taken', 409)],
+  ])('leaves %s alone', (_what, err) => {
+    expect(outageOf(err)).toBeUndefined();
+    expect(toErrorBody(err)[0]).not.toBe(503);
+  });
+});
