@@ -355,26 +355,34 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     expect(terminated.reason).toMatch(/^the workflow was terminated by .+: spec cleanup$/);
   });
 
-  it('audits a reset Temporal refuses, with the error’s kind only, and answers without its text', async () => {
+  type ResetRequest = Parameters<
+    TestStack['temporal']['workflowService']['resetWorkflowExecution']
+  >[0];
+  /** A reset through the API whose request to Temporal is altered on the way, so Temporal itself refuses it. */
+  async function refusedReset(reason: string, alter: (r: ResetRequest) => ResetRequest) {
     const service = stack.temporal.workflowService;
     const real = service.resetWorkflowExecution.bind(service);
-    const d = await stack.temporal.workflow.getHandle(workflowId).describe();
-    // The plan's point is checked against the history first; here Temporal is asked for the
-    // run's first event instead, which is no workflow task: Temporal itself refuses.
-    service.resetWorkflowExecution = ((request: Parameters<typeof real>[0]) =>
-      real({
-        ...request,
-        workflowTaskFinishEventId: 1 as unknown as typeof request.workflowTaskFinishEventId,
-      })) as typeof service.resetWorkflowExecution;
-    let res: Response;
+    service.resetWorkflowExecution = ((request: ResetRequest) =>
+      real(alter(request))) as typeof service.resetWorkflowExecution;
     try {
-      res = await post(ops, `/workflows/${workflowId}/reset`, {
-        to: 'last-good',
-        reason: 'refused',
-      });
+      return await post(ops, `/workflows/${workflowId}/reset`, { to: 'last-good', reason });
     } finally {
       service.resetWorkflowExecution = real;
     }
+  }
+  const failedResets = async (reason: string) =>
+    (await auditOf('workflow.reset')).filter(
+      (e) => e.outcome === 'failure' && (e.details as { reason?: string }).reason === reason,
+    );
+
+  it('audits a reset Temporal refuses, with the error’s kind only, and answers without its text', async () => {
+    const d = await stack.temporal.workflow.getHandle(workflowId).describe();
+    // The plan's point was checked against the history; Temporal is asked for the run's
+    // first event instead, which is no workflow task.
+    const res = await refusedReset('refused', (r) => ({
+      ...r,
+      workflowTaskFinishEventId: 1 as unknown as ResetRequest['workflowTaskFinishEventId'],
+    }));
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({
       error: {
@@ -382,7 +390,7 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
         message: 'Temporal refused the reset: it is not valid for this run',
       },
     });
-    const refused = (await auditOf('workflow.reset')).filter((e) => e.outcome === 'failure');
+    const refused = await failedResets('refused');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({
       actor: ops.userId,
@@ -391,5 +399,20 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     });
     // Nothing was reset: the run that was current still is.
     expect((await stack.temporal.workflow.getHandle(workflowId).describe()).runId).toBe(d.runId);
+  });
+
+  it('answers 404 for a run Temporal no longer has, audited as refused', async () => {
+    // As if the run were deleted between the plan and the reset.
+    const res = await refusedReset('gone', (r) => ({
+      ...r,
+      workflowExecution: { workflowId, runId: randomUUID() },
+    }));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'workflow not found' },
+    });
+    expect(await failedResets('gone')).toEqual([
+      expect.objectContaining({ details: expect.objectContaining({ error: 'grpc_5' }) }),
+    ]);
   });
 });
