@@ -1,17 +1,8 @@
-import * as net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { Client } from 'pg';
+import { freePort } from '../test/ops/support';
 import { AppError } from './errors';
 import { outageOf, toErrorBody } from './error.filter';
-
-/** A port nothing listens on: bound once by the OS, then let go. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function failure(work: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -26,7 +17,7 @@ describe('answers for a dependency out of reach: 503, what is down, nothing of t
   it('a Temporal that does not answer is "the workflow service", 503', async () => {
     // No retry interceptor: the client's own backoff would retry UNAVAILABLE for seconds.
     const connection = await Connection.lazy({
-      address: `127.0.0.1:${await closedPort()}`,
+      address: `127.0.0.1:${await freePort()}`,
       interceptors: [],
     });
     try {
@@ -47,7 +38,7 @@ describe('answers for a dependency out of reach: 503, what is down, nothing of t
   });
 
   it('a PostgreSQL that refuses the connection is "the database", 503', async () => {
-    const client = new Client({ host: '127.0.0.1', port: await closedPort(), user: 'x' });
+    const client = new Client({ host: '127.0.0.1', port: await freePort(), user: 'x' });
     const err = await failure(() => client.connect());
     expect(outageOf(err)).toBe('database');
     expect(toErrorBody(err)[0]).toBe(503);

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import type { Tenant } from '../../db/schema';
 import { signIn, startStack, type SignedIn, type TestStack } from '../harness';
+import { freePort } from '../ops/support';
 
 /**
  * The API on a real database whose Temporal cannot be reached: what needs the
@@ -19,10 +20,7 @@ describe('the API while Temporal is out of reach', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     // No retry interceptor, so the refusal comes at once instead of after the client's backoff.
     connection = await Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [] });
     const unreachable = new Client({ connection, namespace: stack.config.temporal.namespace });
