@@ -1,7 +1,7 @@
 import type { PhiCipher } from '../db/crypto/phi-cipher';
 import type { ClaimDetails } from '../db/repositories/claim-lifecycle.repository';
 import type { ClaimForAnalysis } from './ai/claim-facts';
-import type { TriageFacts } from './triage';
+import { utcDay, type TriageFacts } from './triage';
 
 /** How a patient's name is kept in claims.patient_name_enc (JSON, encrypted). */
 export interface StoredName {
@@ -19,10 +19,10 @@ export interface StoredServiceDates {
 
 const cents = (v: string | number | bigint | null | undefined): number => Number(v ?? 0);
 
-/** A calendar day: a `date` column is one already; a timestamp's is its UTC day, as "today" is everywhere. */
+/** A calendar day: a `date` column is one already; a timestamp's is its UTC day. */
 function isoDate(d: Date | string | null | undefined): string | undefined {
   if (!d) return undefined;
-  return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
+  return typeof d === 'string' ? d.slice(0, 10) : utcDay(d);
 }
 
 /** The PHI-free facts the rules need, from the stored 835 data. */

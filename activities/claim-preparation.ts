@@ -16,7 +16,7 @@ import type { AnalysisOutcome } from './ai/analyzer';
 import type { ClaimForAnalysis } from './ai/claim-facts';
 import { claimForAnalysis, triageFactsOf } from './claim-context';
 import type { LifecycleDeps } from './lifecycle-deps';
-import { daysBetween, reviewPriority, triage, type TriageResult } from './triage';
+import { daysBetween, reviewPriority, triage, utcDay, type TriageResult } from './triage';
 
 /**
  * The steps from a stored claim to its review task (triage, analysis, draft,
@@ -39,8 +39,6 @@ const LEVEL_INDEX: Record<string, number> = {
 
 export const levelIndexOf = (level: AppealLevel | null): number =>
   LEVEL_INDEX[level ?? 'first_level'] ?? 1;
-
-const isoToday = (now: Date) => now.toISOString().slice(0, 10);
 
 export interface TriageAnswer {
   category: TriageResult['category'];
@@ -115,7 +113,7 @@ export function createPreparationSteps(deps: LifecycleDeps) {
   function rulesFor(details: ClaimDetails, level: AppealLevel | null): TriageResult {
     const previous = level ? previousLevel(level) : undefined;
     return triage(triageFactsOf(details, previous ? { previousAppealLevel: previous } : {}), {
-      today: isoToday(now()),
+      today: utcDay(now()),
     });
   }
 
@@ -151,7 +149,7 @@ export function createPreparationSteps(deps: LifecycleDeps) {
   }
 
   function answerFrom(result: TriageResult, details: ClaimDetails): TriageAnswer {
-    const days = result.appealDeadline ? daysBetween(isoToday(now()), result.appealDeadline) : null;
+    const days = result.appealDeadline ? daysBetween(utcDay(now()), result.appealDeadline) : null;
     return {
       category: result.category,
       recommendedAction: result.recommendedAction,

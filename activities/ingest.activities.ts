@@ -31,6 +31,7 @@ import {
 import { centsOf } from '../x12/money';
 import type { StoredName, StoredServiceDates } from './claim-context';
 import { lifecycleStartOptions, startEach, startOnce } from './lifecycle-starter';
+import { utcDay } from './triage';
 
 export interface IngestDeps {
   db: Database;
@@ -115,8 +116,7 @@ export function createIngestActivities(deps: IngestDeps) {
           claim.claimFilingIndicator && /^[A-Z0-9]{1,2}$/.test(claim.claimFilingIndicator)
             ? claim.claimFilingIndicator
             : null,
-        determination_date:
-          txn.payment.date ?? txn.productionDate ?? new Date().toISOString().slice(0, 10),
+        determination_date: txn.payment.date ?? txn.productionDate ?? utcDay(new Date()),
         charge_cents: centsOf(claim.chargeAmount),
         paid_cents: centsOf(claim.paymentAmount),
         patient_responsibility_cents: centsOf(claim.patientResponsibility),

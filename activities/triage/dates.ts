@@ -21,7 +21,12 @@ function dayNumber(iso: string): number {
 }
 
 function fromDayNumber(days: number): string {
-  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+  return utcDay(new Date(days * MS_PER_DAY));
+}
+
+/** A moment's calendar day in UTC, the day "today" means everywhere in claimflow. */
+export function utcDay(moment: Date): string {
+  return moment.toISOString().slice(0, 10);
 }
 
 /** Whole calendar days from `fromIsoDate` to `toIsoDate`; negative when `to` is earlier. */

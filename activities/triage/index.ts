@@ -16,7 +16,7 @@ export { APPEAL_LEVELS, DENIAL_CATEGORIES } from './types';
 export { TriageInputError } from './errors';
 export { triage, RULES_VERSION } from './triage';
 export { reviewPriority, type PriorityBand } from './priority';
-export { daysBetween, addDays } from './dates';
+export { daysBetween, addDays, utcDay } from './dates';
 export { nextAppealLevel, firstAppealLevel, programForFilingIndicator } from './appeal-levels';
 export {
   DEFAULT_PAYER_RULES,
