@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
-import { Client } from 'pg';
+import * as net from 'node:net';
+import { Client, Pool } from 'pg';
 import { freePort } from '../test/ops/support';
 import { AppError } from './errors';
 import { outageOf, toErrorBody } from './error.filter';
@@ -43,6 +44,23 @@ describe('answers for a dependency out of reach: 503, what is down, nothing of t
     expect(outageOf(err)).toBe('database');
     expect(toErrorBody(err)[0]).toBe(503);
     expect(JSON.stringify(toErrorBody(err))).not.toContain('ECONNREFUSED');
+  });
+
+  it('a pool that gets no connection in time is "the database", 503', async () => {
+    // Accepts the connection and never answers, as a PostgreSQL that hangs would.
+    const held: net.Socket[] = [];
+    const server = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const pool = new Pool({ host: '127.0.0.1', port, user: 'x', connectionTimeoutMillis: 200 });
+    try {
+      const err = await failure(() => pool.query('SELECT 1'));
+      expect(outageOf(err)).toBe('database');
+    } finally {
+      await pool.end();
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.each([

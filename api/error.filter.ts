@@ -24,6 +24,11 @@ const HTTP_CODES: Record<number, string> = {
 const GRPC_UNREACHABLE = new Set([4, 14]);
 /** Node's socket errors, and pg's pool giving up on a connection. */
 const NET_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE']);
+/** pg's texts when no connection came within connectionTimeoutMillis: to the server, or from a full pool. */
+const PG_TIMEOUTS = new Set([
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+]);
 const RETRY_AFTER_S = 5;
 
 /**
@@ -40,9 +45,7 @@ export function outageOf(exception: unknown): 'workflow service' | 'database' | 
   const code = typeof e?.code === 'string' ? e.code : '';
   if (code.startsWith('08') || /^57P0[123]$/.test(code) || NET_UNREACHABLE.has(code))
     return 'database';
-  // pg-pool's own error when no connection came within connectionTimeoutMillis.
-  if (e instanceof Error && /^timeout exceeded when trying to connect$/.test(e.message))
-    return 'database';
+  if (e instanceof Error && PG_TIMEOUTS.has(e.message)) return 'database';
   return undefined;
 }
 
