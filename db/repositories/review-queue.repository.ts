@@ -1,4 +1,6 @@
-import type { ReviewTask } from '../schema';
+import type { Kysely } from 'kysely';
+import { QueryTemplate, queryBuilder as builder, slot } from '../query-template';
+import type { DB, ReviewTask } from '../schema';
 import type { Reader, Tx } from '../unit-of-work';
 import { OPEN, pageLimit } from './plan-literals';
 
@@ -16,44 +18,51 @@ export interface QueueItem {
   priorityScore: number | null;
 }
 
+function queue(db: Kysely<DB>) {
+  return db
+    .selectFrom('review_tasks as t')
+    .innerJoin('claims as c', (j) =>
+      j.onRef('c.id', '=', 't.claim_id').onRef('c.tenant_id', '=', 't.tenant_id'),
+    )
+    .select([
+      't.id',
+      't.claim_id as claimId',
+      't.appeal_id as appealId',
+      't.status',
+      't.assigned_to as assignedTo',
+      't.due_at as dueAt',
+      'c.category',
+      'c.payer_key as payerKey',
+      'c.amount_at_stake_cents as amountAtStakeCents',
+      'c.appeal_deadline as appealDeadline',
+      'c.priority_score as priorityScore',
+    ])
+    .where('t.status', '=', OPEN)
+    .orderBy('t.due_at')
+    .orderBy('t.id');
+}
+
+/** Keyed by page size: every request of both queues reads one of these. */
+const MINE = new QueryTemplate<QueueItem, number>((limit) =>
+  queue(builder)
+    .where((eb) => eb.or([eb('t.assigned_to', '=', slot(0)), eb('t.assigned_to', 'is', null)]))
+    .limit(pageLimit(limit)),
+);
+const TEAM = new QueryTemplate<QueueItem, number>((limit) =>
+  queue(builder).limit(pageLimit(limit)),
+);
+
 /** The review queues as people see them: open tasks with the claim's codes and amounts, no PHI. */
 export class ReviewQueueRepository {
   constructor(private readonly tx: Tx | Reader) {}
 
-  private base() {
-    return this.tx
-      .selectFrom('review_tasks as t')
-      .innerJoin('claims as c', (j) =>
-        j.onRef('c.id', '=', 't.claim_id').onRef('c.tenant_id', '=', 't.tenant_id'),
-      )
-      .select([
-        't.id',
-        't.claim_id as claimId',
-        't.appeal_id as appealId',
-        't.status',
-        't.assigned_to as assignedTo',
-        't.due_at as dueAt',
-        'c.category',
-        'c.payer_key as payerKey',
-        'c.amount_at_stake_cents as amountAtStakeCents',
-        'c.appeal_deadline as appealDeadline',
-        'c.priority_score as priorityScore',
-      ])
-      .where('t.status', '=', OPEN)
-      .orderBy('t.due_at')
-      .orderBy('t.id');
-  }
-
   /** Open tasks assigned to the user or to nobody yet. */
   async mine(userId: string, limit = 100): Promise<QueueItem[]> {
-    return this.base()
-      .where((eb) => eb.or([eb('t.assigned_to', '=', userId), eb('t.assigned_to', 'is', null)]))
-      .limit(pageLimit(limit))
-      .execute();
+    return (await this.tx.executeQuery(MINE.bind(limit, [userId]))).rows;
   }
 
   async team(limit = 100): Promise<QueueItem[]> {
-    return this.base().limit(pageLimit(limit)).execute();
+    return (await this.tx.executeQuery(TEAM.bind(limit, []))).rows;
   }
 
   async find(id: string): Promise<ReviewTask | undefined> {

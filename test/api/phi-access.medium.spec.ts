@@ -197,6 +197,13 @@ describe('PHI through the API: only for the claims in a worker’s work, one aud
     expect(team.map((t) => t.id)).toContain(second.state.reviewTaskId);
     const queue = (await (await mine.fetch('/review-tasks/mine')).json()) as { id: string }[];
     expect(queue.map((t) => t.id)).not.toContain(second.state.reviewTaskId);
+    const theirs = (await (await specialist.fetch('/review-tasks/mine')).json()) as {
+      id: string;
+      assignedTo: string;
+    }[];
+    expect(theirs.find((t) => t.id === second.state.reviewTaskId)?.assignedTo).toBe(
+      specialist.userId,
+    );
     // A specialist may not reassign: the workflow's validator says so, as a 409 with its reason.
     const refused = await specialist.fetch(`/review-tasks/${second.state.reviewTaskId}/decision`, {
       method: 'POST',
