@@ -1,3 +1,5 @@
+import type { InferResult } from 'kysely';
+import { QueryTemplate, queryBuilder, slot } from '../query-template';
 import type { AppealSubmission, ClaimLifecycleState } from '../schema';
 import type { Reader, Tx } from '../unit-of-work';
 import { pageLimit } from './plan-literals';
@@ -15,43 +17,79 @@ export interface ClaimFilter {
   limit: number;
 }
 
+type SearchFilter = Exclude<keyof ClaimFilter, 'limit'>;
+
+/** The filters in the order their values are bound. */
+const SEARCH_FILTERS: readonly SearchFilter[] = [
+  'state',
+  'category',
+  'payerKey',
+  'deadlineFrom',
+  'deadlineTo',
+  'minAmountCents',
+  'maxAmountCents',
+  'after',
+];
+
+/** One page of claim search, before its filters. */
+function searchPage(limit: number) {
+  return queryBuilder
+    .selectFrom('claims')
+    .select([
+      'id',
+      'status_code as statusCode',
+      'outcome',
+      'category',
+      'payer_key as payerKey',
+      'charge_cents as chargeCents',
+      'paid_cents as paidCents',
+      'amount_at_stake_cents as amountAtStakeCents',
+      'appeal_deadline as appealDeadline',
+      'appeal_level as appealLevel',
+      'recommended_action as recommendedAction',
+      'lifecycle_state as state',
+      'lifecycle_outcome as lifecycleOutcome',
+      'priority_score as priorityScore',
+      'created_at as createdAt',
+    ])
+    .orderBy('id')
+    .limit(pageLimit(limit));
+}
+
+type SearchRow = InferResult<ReturnType<typeof searchPage>>[number];
+
+/**
+ * Claim search compiled once per page size and set of filters (key
+ * "limit:filter,filter"), each filter's value bound to a slot in that order.
+ */
+const SEARCH = new QueryTemplate<SearchRow, string>((key) => {
+  const [limit, names] = key.split(':') as [string, string];
+  const present = new Set(names ? names.split(',') : []);
+  let i = 0;
+  const next = <T = string>() => slot<T>(i++);
+  let q = searchPage(Number(limit));
+  if (present.has('state')) q = q.where('lifecycle_state', '=', next<ClaimLifecycleState>());
+  if (present.has('category')) q = q.where('category', '=', next());
+  if (present.has('payerKey')) q = q.where('payer_key', '=', next());
+  if (present.has('deadlineFrom')) q = q.where('appeal_deadline', '>=', next());
+  if (present.has('deadlineTo')) q = q.where('appeal_deadline', '<=', next());
+  if (present.has('minAmountCents')) q = q.where('amount_at_stake_cents', '>=', next());
+  if (present.has('maxAmountCents')) q = q.where('amount_at_stake_cents', '<=', next());
+  if (present.has('after')) q = q.where('id', '>', next());
+  return q;
+}, 128);
+
 /** Claim reads for people and tools: codes, amounts and states only (no PHI column is selected). */
 export class ClaimReadRepository {
   constructor(private readonly tx: Tx | Reader) {}
 
   async search(f: ClaimFilter) {
-    let q = this.tx
-      .selectFrom('claims')
-      .select([
-        'id',
-        'status_code as statusCode',
-        'outcome',
-        'category',
-        'payer_key as payerKey',
-        'charge_cents as chargeCents',
-        'paid_cents as paidCents',
-        'amount_at_stake_cents as amountAtStakeCents',
-        'appeal_deadline as appealDeadline',
-        'appeal_level as appealLevel',
-        'recommended_action as recommendedAction',
-        'lifecycle_state as state',
-        'lifecycle_outcome as lifecycleOutcome',
-        'priority_score as priorityScore',
-        'created_at as createdAt',
-      ])
-      .orderBy('id')
-      .limit(pageLimit(f.limit));
-    if (f.state) q = q.where('lifecycle_state', '=', f.state);
-    if (f.category) q = q.where('category', '=', f.category);
-    if (f.payerKey) q = q.where('payer_key', '=', f.payerKey);
-    if (f.deadlineFrom) q = q.where('appeal_deadline', '>=', f.deadlineFrom);
-    if (f.deadlineTo) q = q.where('appeal_deadline', '<=', f.deadlineTo);
-    if (f.minAmountCents !== undefined)
-      q = q.where('amount_at_stake_cents', '>=', String(f.minAmountCents));
-    if (f.maxAmountCents !== undefined)
-      q = q.where('amount_at_stake_cents', '<=', String(f.maxAmountCents));
-    if (f.after) q = q.where('id', '>', f.after);
-    return q.execute();
+    const present = SEARCH_FILTERS.filter((name) => f[name] !== undefined && f[name] !== '');
+    const values = present.map((name) =>
+      name === 'minAmountCents' || name === 'maxAmountCents' ? String(f[name]) : f[name],
+    );
+    return (await this.tx.executeQuery(SEARCH.bind(`${f.limit}:${present.join(',')}`, values)))
+      .rows;
   }
 
   async adjustments(claimId: string) {
