@@ -200,10 +200,11 @@ describe('PHI through the API: only for the claims in a worker’s work, one aud
     const theirs = (await (await specialist.fetch('/review-tasks/mine')).json()) as {
       id: string;
       assignedTo: string;
+      dueAt: string;
     }[];
-    expect(theirs.find((t) => t.id === second.state.reviewTaskId)?.assignedTo).toBe(
-      specialist.userId,
-    );
+    const task = theirs.find((t) => t.id === second.state.reviewTaskId);
+    expect(task?.assignedTo).toBe(specialist.userId);
+    expect(task?.dueAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // A specialist may not reassign: the workflow's validator says so, as a 409 with its reason.
     const refused = await specialist.fetch(`/review-tasks/${second.state.reviewTaskId}/decision`, {
       method: 'POST',
