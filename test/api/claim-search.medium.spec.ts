@@ -143,6 +143,28 @@ describe('claim search: filters and pages', () => {
       statusCode: '4',
       chargeCents: '20000',
     });
+    expect(Object.keys(page.items[0]!).sort()).toEqual(
+      [
+        'id',
+        'statusCode',
+        'outcome',
+        'category',
+        'payerKey',
+        'chargeCents',
+        'paidCents',
+        'amountAtStakeCents',
+        'appealDeadline',
+        'appealLevel',
+        'recommendedAction',
+        'state',
+        'lifecycleOutcome',
+        'priorityScore',
+        'createdAt',
+      ].sort(),
+    );
+    expect((page.items[0] as unknown as { createdAt: string }).createdAt).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+    );
     expect(page.next).toBe(c.id);
   });
 });
