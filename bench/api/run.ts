@@ -20,6 +20,13 @@ import { createRuntime, ownerDatabaseUrl } from '../../ops/runtime';
  */
 const PASSWORD = 'bench-harbour-lantern-77';
 
+/** User + system CPU of one process, in ms, from /proc/<pid>/stat. */
+function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // USER_HZ is 100 on Linux
+}
+
 /**
  * CPU time (user + system) of the PostgreSQL backends serving the bench's own
  * database, in ms: wall-clock figures swing with whatever else runs on the
@@ -30,18 +37,33 @@ async function postgresCpuMs(admin: Database): Promise<number> {
     SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(
     admin,
   );
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
   let total = 0;
   for (const { pid } of rows) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
+      total += processCpuMs(pid);
     } catch {
       // the backend ended between the query and the read
     }
   }
   return total;
+}
+
+/** n more API processes on the same port, each with a pool of its own; resolves when all listen. */
+async function startExtraApis(n: number, databaseUrl: string, port: number, poolSize: number) {
+  const children = [];
+  for (let i = 0; i < n; i++) {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('./server'), JSON.stringify({ databaseUrl, port, poolSize })],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`a bench API process exited ${code}`)));
+    });
+    children.push(child);
+  }
+  return children;
 }
 
 async function main(): Promise<void> {
@@ -94,8 +116,19 @@ async function main(): Promise<void> {
   const runtime = createRuntime(config, { poolSize });
   const { client, connection } = await connectTemporal(config);
   const app = await createApp(config, runtime, client, false);
-  await app.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  await app.init();
+  // reusePort lets further API processes (BENCH_API_PROCESSES) share the port.
+  await new Promise<void>((resolve) =>
+    app.getHttpServer().listen({ port: 0, host: '127.0.0.1', reusePort: true }, resolve),
+  );
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const extra = await startExtraApis(
+    Number(process.env.BENCH_API_PROCESSES ?? 1) - 1,
+    ownerUrl,
+    port,
+    poolSize,
+  );
 
   // One reviewer per tenant, signed in through the API (password + TOTP).
   const hash = await hashPassword(PASSWORD);
@@ -143,6 +176,7 @@ async function main(): Promise<void> {
   /** One route under load from a separate process (bench/api/load.ts), with the CPU each side spent. */
   async function load(name: string, path: string) {
     const api0 = process.cpuUsage();
+    const extra0 = extra.reduce((sum, c) => sum + processCpuMs(c.pid!), 0);
     const pg0 = await postgresCpuMs(admin);
     const child = spawn(
       process.execPath,
@@ -157,6 +191,7 @@ async function main(): Promise<void> {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) throw new Error(`the load generator exited ${code}`);
     const api = process.cpuUsage(api0);
+    const extraMs = extra.reduce((sum, c) => sum + processCpuMs(c.pid!), 0) - extra0;
     const pgMs = (await postgresCpuMs(admin)) - pg0;
     const { loadCpuMs, ...r } = JSON.parse(out) as { requests: number; loadCpuMs: number } & Record<
       string,
@@ -167,7 +202,7 @@ async function main(): Promise<void> {
       name,
       path,
       ...r,
-      apiCpuUsPerRequest: perRequest((api.user + api.system) / 1000),
+      apiCpuUsPerRequest: perRequest((api.user + api.system) / 1000 + extraMs),
       apiSystemCpuUsPerRequest: perRequest(api.system / 1000),
       postgresCpuUsPerRequest: perRequest(pgMs),
       loadGeneratorCpuUsPerRequest: perRequest(loadCpuMs),
@@ -186,8 +221,9 @@ async function main(): Promise<void> {
     ),
   );
   process.stdout.write(
-    `${JSON.stringify({ database: benchDb, claims: per * tenants, tenants, clients, seconds, poolSize, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
+    `${JSON.stringify({ database: benchDb, claims: per * tenants, tenants, clients, seconds, poolSize, apiProcesses: extra.length + 1, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
   );
+  for (const c of extra) c.kill();
   await app.close();
   await connection.close();
   await runtime.close();
