@@ -21,6 +21,7 @@ import {
 import { WorkflowReplayer } from '../temporal/workflow-replay';
 import { installTemporalRuntime } from '../telemetry/temporal-runtime';
 import { createDataConverter } from '../temporal/data-converter';
+import { outageOf } from '../../api/error.filter';
 import { UsageError, type Command, type CommandContext } from './command';
 
 class NotFoundError extends Error {
@@ -136,6 +137,14 @@ async function targetsOf(
   return found.filter((p) => p.status !== 'STUCK').map((p) => p.workflowId);
 }
 
+/** Why one workflow's plan or action failed, in a line: an outage says so, not its gRPC text. */
+function failureText(err: unknown): string {
+  const outage = outageOf(err);
+  if (outage)
+    return `the ${outage} cannot be reached; nothing was done to this workflow, retry when it is back`;
+  return err instanceof Error ? err.message.split('\n')[0]! : String(err);
+}
+
 /**
  * Plans every target first (a dry run stops there), asks once for a batch,
  * then acts; one line per workflow, and exit 1 when any action failed.
@@ -157,7 +166,7 @@ async function batch(
     try {
       plans.push({ id, plan: await plan(id) });
     } catch (err) {
-      plans.push({ id, error: (err as Error).message });
+      plans.push({ id, error: failureText(err) });
     }
   }
   for (const p of plans)
@@ -187,7 +196,7 @@ async function batch(
     } catch (err) {
       failures++;
       ctx.stdout.write(
-        `${values.json ? JSON.stringify({ ok: false, workflowId: p.id, error: (err as Error).message }) : `FAIL  ${p.id}  ${(err as Error).message}`}\n`,
+        `${values.json ? JSON.stringify({ ok: false, workflowId: p.id, error: failureText(err) }) : `FAIL  ${p.id}  ${failureText(err)}`}\n`,
       );
     }
   }

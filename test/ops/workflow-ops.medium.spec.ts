@@ -13,7 +13,7 @@ import { startFakePayer, type FakePayer } from '../fakes/payer-server';
 import { claimAwaitingReview } from '../api/world';
 import { eventually, signIn, startStack, type SignedIn, type TestStack } from '../harness';
 import { ensureDist } from '../resilience/support';
-import { cli, leaks, phiOf } from './support';
+import { cli, freePort, leaks, phiOf } from './support';
 
 type Problem = Omit<ProblemWorkflow, 'tenantId'>;
 
@@ -133,6 +133,26 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     const { text } = await failedOf(ops, '?type=claimLifecycle');
     expect(leaks(text, phiOf(claim.patient))).toEqual([]);
     expect((await failedOf(ops, '?type=ingestRemittance')).workflows).toEqual([]);
+  });
+
+  it('says in one line that Temporal cannot be reached, without a stack trace', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const down = await cli({ ...stack.config, temporal: { ...stack.config.temporal, address } }, [
+      'workflows',
+      'reset',
+      workflowId,
+      '--to',
+      'last-good',
+      '--reason',
+      'payer fixed',
+    ]);
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining(`the workflow service (Temporal) at ${address} cannot be reached`),
+    ]);
+    expect(down.stderr).toMatch(/bin\/claimflow services up/);
+    expect(down.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(down.stdout).toBe('');
   });
 
   it('lists the failure through the CLI for the tenant, and nothing for another tenant', async () => {
