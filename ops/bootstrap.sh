@@ -53,7 +53,15 @@ cf_ensure_web_build() {
 # Rebuild dist/ when any TypeScript source is newer than the last build.
 cf_ensure_build() {
   cf_ensure_web_build
-  local stamp="$CLAIMFLOW_ROOT/dist/.build-stamp"
+  local stamp="$CLAIMFLOW_ROOT/dist/.build-stamp" entry
+  # tsc --incremental trusts dist/.tsbuildinfo and re-emits nothing for an unchanged source, even
+  # when its output was deleted: without an entry point, build from scratch.
+  for entry in ops/cli/main.js api/main.js ops/worker/main.js; do
+    if [ ! -f "$CLAIMFLOW_ROOT/dist/$entry" ]; then
+      rm -f "$CLAIMFLOW_ROOT/dist/.tsbuildinfo" "$stamp"
+      break
+    fi
+  done
   if [ -f "$stamp" ] && [ -z "$(cd "$CLAIMFLOW_ROOT" && find x12 db workflows activities api ops bench tsconfig.json tsconfig.build.json \
       -newer "$stamp" \( -name '*.ts' -o -name '*.json' -o -name '*.sql' \) -print -quit 2>/dev/null)" ]; then
     return 0
