@@ -185,6 +185,11 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
+/** Where the Temporal frontend listens: TEMPORAL_ADDRESS, else the dev server's port on this host. */
+export function temporalAddress(config: Config): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+}
+
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset (compose files and shells produce them).
   const env = Object.fromEntries(

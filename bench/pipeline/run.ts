@@ -7,7 +7,7 @@ import { RemittancesService } from '../../api/remittances.service';
 import { createDatabase, withDatabaseName } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
 import { TenantRepository } from '../../db/repositories/tenant.repository';
-import { loadConfig, type Config } from '../../ops/config';
+import { loadConfig, temporalAddress, type Config } from '../../ops/config';
 import { ensureServices } from '../../ops/dev/stack';
 import { createRuntime, ownerDatabaseUrl } from '../../ops/runtime';
 import { createDataConverter } from '../../ops/temporal/data-converter';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
     REVIEW_TIMEOUT: '30d',
   });
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+  const address = temporalAddress(config);
   installRuntime(config);
   const loadBefore = loadavg();
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Config } from '../config';
+import { temporalAddress, type Config } from '../config';
 import { migrationStatus } from '../../db/migrator';
 import { findPgTool } from '../backup/pg-tools';
 import { canConnect, embeddedDataDir } from '../dev/postgres';
@@ -64,7 +64,7 @@ export async function doctor(config: Config): Promise<{ lines: Line[]; healthy: 
     );
   add(go ? 'ok' : 'info', 'go', goVersion ?? 'not found (only needed to build the Temporal CLI)');
 
-  const tAddress = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+  const tAddress = temporalAddress(config);
   const [tHost, tPort] = tAddress.split(':');
   const tUp = await isPortOpen(Number(tPort ?? 7233), tHost ?? '127.0.0.1');
   const tPid = temporalPid(config);

@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
-import type { Config } from '../config';
+import { temporalAddress, type Config } from '../config';
 import type { Tracing } from '../telemetry/tracing';
 import { createDataConverter } from './data-converter';
 
-/** Said to the user as it stands (it has a code), by the CLI and by the API and worker at start. */
+/** Said to the user as it stands (it has a code): by the CLI, and by the API and the worker at start. */
 export class TemporalUnreachableError extends Error {
   readonly code = 'SERVICE_UNAVAILABLE';
 
@@ -26,7 +26,7 @@ export async function connectTemporal(
   config: Config,
   tracing?: Tracing,
 ): Promise<{ client: Client; connection: Connection }> {
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
+  const address = temporalAddress(config);
   const connection = await Connection.connect({ address }).catch((err: unknown) => {
     throw new TemporalUnreachableError(address, err);
   });

@@ -5,13 +5,14 @@ import { createLifecycleActivities } from '../../activities/lifecycle.activities
 import { HttpPayerAdapter } from '../../activities/payer/http.adapter';
 import { OutboxAdapter } from '../../activities/payer/outbox.adapter';
 import { durationMs } from '../../workflows/durations';
-import type { Config } from '../config';
+import { temporalAddress, type Config } from '../config';
 import type { Runtime } from '../runtime';
 import { installTemporalRuntime } from '../telemetry/temporal-runtime';
 import { workerTelemetry, type WorkerTelemetry } from '../telemetry/worker-telemetry';
 import { backupSettings } from '../backup/backup.service';
 import { createBackupActivities } from '../../activities/backup.activities';
 import { createDataConverter } from '../temporal/data-converter';
+import { TemporalUnreachableError } from '../temporal/client';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -46,8 +47,9 @@ export async function createWorker(
   installRuntime(config);
   const observe = workerTelemetry(opts.telemetry, { prebuiltBundle: !!opts.workflowBundlePath });
   const db = observe.db(runtime.db);
-  const connection = await NativeConnection.connect({
-    address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
+  const address = temporalAddress(config);
+  const connection = await NativeConnection.connect({ address }).catch((err: unknown) => {
+    throw new TemporalUnreachableError(address, err);
   });
   const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> =
     opts.workflowBundlePath

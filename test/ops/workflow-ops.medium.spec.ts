@@ -13,6 +13,7 @@ import { startFakePayer, type FakePayer } from '../fakes/payer-server';
 import { claimAwaitingReview } from '../api/world';
 import { eventually, signIn, startStack, type SignedIn, type TestStack } from '../harness';
 import { ensureDist } from '../resilience/support';
+import { createWorker } from '../../ops/worker/worker';
 import { cli, freePort, leaks, phiOf } from './support';
 
 type Problem = Omit<ProblemWorkflow, 'tenantId'>;
@@ -153,6 +154,13 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     expect(down.stderr).toMatch(/bin\/claimflow services up/);
     expect(down.stderr).not.toMatch(/unexpected error|\n\s+at /);
     expect(down.stdout).toBe('');
+    // The worker's own connection says the same.
+    await expect(
+      createWorker(
+        { ...stack.config, temporal: { ...stack.config.temporal, address } },
+        stack.runtime,
+      ),
+    ).rejects.toThrow(`the workflow service (Temporal) at ${address} cannot be reached`);
   });
 
   it('lists the failure through the CLI for the tenant, and nothing for another tenant', async () => {
