@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import { QueryTemplate, queryBuilder as builder, slot } from '../query-template';
-import type { DB, ReviewTask } from '../schema';
+import { QueryTemplate, queryBuilder, slot } from '../query-template';
+import type { ReviewTask } from '../schema';
 import type { Reader, Tx } from '../unit-of-work';
 import { OPEN, pageLimit } from './plan-literals';
 
@@ -18,8 +17,8 @@ export interface QueueItem {
   priorityScore: number | null;
 }
 
-function queue(db: Kysely<DB>) {
-  return db
+function queue() {
+  return queryBuilder
     .selectFrom('review_tasks as t')
     .innerJoin('claims as c', (j) =>
       j.onRef('c.id', '=', 't.claim_id').onRef('c.tenant_id', '=', 't.tenant_id'),
@@ -44,13 +43,11 @@ function queue(db: Kysely<DB>) {
 
 /** Keyed by page size: every request of both queues reads one of these. */
 const MINE = new QueryTemplate<QueueItem, number>((limit) =>
-  queue(builder)
+  queue()
     .where((eb) => eb.or([eb('t.assigned_to', '=', slot(0)), eb('t.assigned_to', 'is', null)]))
     .limit(pageLimit(limit)),
 );
-const TEAM = new QueryTemplate<QueueItem, number>((limit) =>
-  queue(builder).limit(pageLimit(limit)),
-);
+const TEAM = new QueryTemplate<QueueItem, number>((limit) => queue().limit(pageLimit(limit)));
 
 /** The review queues as people see them: open tasks with the claim's codes and amounts, no PHI. */
 export class ReviewQueueRepository {
