@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
-import { connectTemporal, createApp } from '../../api/app';
 import { hashPassword } from '../../api/passwords';
 import { createDatabase, type Database, withDatabaseName } from '../../db/database';
 import { migrateToLatest } from '../../db/migrator';
@@ -11,7 +10,8 @@ import { UserRepository } from '../../db/repositories/user.repository';
 import { inTenant } from '../../db/unit-of-work';
 import { loadConfig } from '../../ops/config';
 import { ensureServices } from '../../ops/dev/stack';
-import { createRuntime, ownerDatabaseUrl } from '../../ops/runtime';
+import { ownerDatabaseUrl } from '../../ops/runtime';
+import { startBenchApi } from './server';
 
 /**
  * The review queue and claim search through the real API over HTTP, against
@@ -75,11 +75,6 @@ async function main(): Promise<void> {
   const benchDb = `claimflow_bench_api_${Date.now().toString(36)}`;
   const ownerUrl = withDatabaseName(ownerDatabaseUrl(base), benchDb);
   await migrateToLatest(ownerUrl, base.database.appPassword);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: ownerUrl,
-    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-  });
   const admin = createDatabase(ownerUrl, { max: 2 });
 
   const t0 = performance.now();
@@ -113,15 +108,8 @@ async function main(): Promise<void> {
   await sql`VACUUM ANALYZE`.execute(admin);
   const seeded = (performance.now() - t0) / 1000;
 
-  const runtime = createRuntime(config, { poolSize });
-  const { client, connection } = await connectTemporal(config);
-  const app = await createApp(config, runtime, client, false);
-  await app.init();
-  // reusePort lets further API processes (BENCH_API_PROCESSES) share the port.
-  await new Promise<void>((resolve) =>
-    app.getHttpServer().listen({ port: 0, host: '127.0.0.1', reusePort: true }, resolve),
-  );
-  const port = (app.getHttpServer().address() as { port: number }).port;
+  const bench = await startBenchApi(ownerUrl, 0, poolSize);
+  const { runtime, port } = bench;
   const url = `http://127.0.0.1:${port}`;
   const extra = await startExtraApis(
     Number(process.env.BENCH_API_PROCESSES ?? 1) - 1,
@@ -224,9 +212,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({ database: benchDb, claims: per * tenants, tenants, clients, seconds, poolSize, apiProcesses: extra.length + 1, seedSeconds: Math.round(seeded), results }, null, 2)}\n`,
   );
   for (const c of extra) c.kill();
-  await app.close();
-  await connection.close();
-  await runtime.close();
+  await bench.close();
   await admin.destroy();
   // A million claims take gigabytes: the database goes when the figures are out,
   // unless BENCH_KEEP_DB=1 keeps it to look into (its name is in the output).
