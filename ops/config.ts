@@ -25,6 +25,7 @@ const schema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CONNECT_TIMEOUT: duration.default('10s'),
   CLAIMFLOW_MASTER_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
@@ -116,6 +117,8 @@ export interface Config {
     cliPath: string | undefined;
     port: number;
     uiPort: number;
+    /** How long the API, CLI and worker wait for Temporal before saying it cannot be reached. */
+    connectTimeout: string;
   };
   masterKey: string | undefined;
   anthropic: {
@@ -236,6 +239,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      connectTimeout: e.TEMPORAL_CONNECT_TIMEOUT,
     },
     masterKey: e.CLAIMFLOW_MASTER_KEY,
     anthropic: {

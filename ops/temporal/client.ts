@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { durationMs } from '../../workflows/durations';
 import { temporalAddress, type Config } from '../config';
 import type { Tracing } from '../telemetry/tracing';
 import { createDataConverter } from './data-converter';
@@ -27,7 +28,10 @@ export async function connectTemporal(
   tracing?: Tracing,
 ): Promise<{ client: Client; connection: Connection }> {
   const address = temporalAddress(config);
-  const connection = await Connection.connect({ address }).catch((err: unknown) => {
+  const connection = await Connection.connect({
+    address,
+    connectTimeout: durationMs(config.temporal.connectTimeout),
+  }).catch((err: unknown) => {
     throw new TemporalUnreachableError(address, err);
   });
   return {

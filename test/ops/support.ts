@@ -34,6 +34,7 @@ export function cli(
       DATABASE_URL: config.database.url,
       TEMPORAL_ADDRESS: config.temporal.address,
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      TEMPORAL_CONNECT_TIMEOUT: config.temporal.connectTimeout,
       CLAIMFLOW_MASTER_KEY: TEST_MASTER_KEY,
       CLAIMFLOW_DATA_DIR: config.dataDir,
       ...opts.env,

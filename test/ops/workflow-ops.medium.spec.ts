@@ -138,7 +138,8 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
 
   it('says in one line that Temporal cannot be reached, without a stack trace', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const down = await cli({ ...stack.config, temporal: { ...stack.config.temporal, address } }, [
+    const unreachable = { ...stack.config.temporal, address, connectTimeout: '1s' };
+    const down = await cli({ ...stack.config, temporal: unreachable }, [
       'workflows',
       'reset',
       workflowId,
@@ -156,10 +157,7 @@ describe('ops find, retry and reset failed workflows without seeing PHI', () => 
     expect(down.stdout).toBe('');
     // The worker's own connection says the same.
     await expect(
-      createWorker(
-        { ...stack.config, temporal: { ...stack.config.temporal, address } },
-        stack.runtime,
-      ),
+      createWorker({ ...stack.config, temporal: unreachable }, stack.runtime),
     ).rejects.toThrow(`the workflow service (Temporal) at ${address} cannot be reached`);
   });
 
