@@ -117,7 +117,7 @@ export interface Config {
     cliPath: string | undefined;
     port: number;
     uiPort: number;
-    /** How long the API, CLI and worker wait for Temporal before saying it cannot be reached. */
+    /** How long the API and CLI wait for Temporal before saying it cannot be reached (the worker's connection takes no deadline). */
     connectTimeout: string;
   };
   masterKey: string | undefined;

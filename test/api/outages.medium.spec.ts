@@ -20,6 +20,14 @@ import { freePort } from '../ops/support';
  * workflow service answers 503 with Retry-After and says what is down; the
  * rest keeps working, and an upload it could not start is kept for the next try.
  */
+/** What the API answers for anything that needs Temporal: the service named, nothing of the error. */
+const UNAVAILABLE = {
+  error: {
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'the workflow service is unavailable; try again shortly',
+  },
+};
+
 describe('the API while Temporal is out of reach', () => {
   let stack: TestStack;
   let app: INestApplication;
@@ -30,7 +38,7 @@ describe('the API while Temporal is out of reach', () => {
   let downUrl: string;
 
   beforeAll(async () => {
-    // The stack's own API reaches Temporal: it is where the operator tries again.
+    // The stack's own API reaches Temporal: the upload is tried again there.
     stack = await startStack({ api: true });
     const port = await freePort();
     // No retry interceptor, so the refusal comes at once instead of after the client's backoff.
@@ -55,12 +63,7 @@ describe('the API while Temporal is out of reach', () => {
     const res = await ops.fetch('/workflows/failed');
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(await res.json()).toEqual({
-      error: {
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'the workflow service is unavailable; try again shortly',
-      },
-    });
+    expect(await res.json()).toEqual(UNAVAILABLE);
   });
 
   it('still serves what needs only the database', async () => {
@@ -81,12 +84,7 @@ describe('the API while Temporal is out of reach', () => {
     const down = await send(downUrl);
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
-    expect(await down.json()).toEqual({
-      error: {
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'the workflow service is unavailable; try again shortly',
-      },
-    });
+    expect(await down.json()).toEqual(UNAVAILABLE);
     const stored = await stack.ownerDb
       .selectFrom('remittance_files')
       .select(['id', 'status'])
